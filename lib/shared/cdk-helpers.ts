@@ -1,0 +1,43 @@
+import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+
+/**
+ * cdk-nag acknowledgments for CDK's own helper constructs, written once so that every lab that uses a
+ * helper gives the same reviewed reasons. Each is scoped to the helper's own role or function, never to a
+ * lab's stack.
+ */
+
+/**
+ * Acknowledges what cdk-nag finds in the function and role that `BucketDeployment` creates to copy a
+ * lab's files into `destination`.
+ */
+export function acknowledgeBucketDeployment(deployment: s3deploy.BucketDeployment, destination: s3.IBucket): void {
+  const role = deployment.handlerRole;
+  const helperFunction = role.node.scope!; // the singleton function that owns the role
+  const bucketArn = `<${Stack.of(destination).getLogicalId(destination.node.defaultChild as CfnResource)}.Arn>`;
+  const asset = 'arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*';
+
+  Validations.of(role).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: "CDK's BucketDeployment helper role; the managed policy only lets it write logs, to a log group the stack owns.",
+    },
+    ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `CDK's BucketDeployment grant (${action}) to read the staged site from the CDK asset bucket and write it to the lab bucket; limited to those two buckets.`,
+    })),
+    {
+      id: `AwsSolutions-IAM5[Resource::${asset}]`,
+      reason: 'Objects of the CDK bootstrap asset bucket: the helper reads the zipped site from there.',
+    },
+    {
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/*]`,
+      reason: "Objects of this lab's own bucket: the helper writes the site's files there.",
+    },
+  );
+  Validations.of(helperFunction).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: "BucketDeployment's runtime (Python with the AWS CLI layer) is chosen by aws-cdk-lib and moves with it.",
+  });
+}

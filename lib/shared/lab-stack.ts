@@ -1,0 +1,100 @@
+import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DEFAULT_TTL_HOURS } from '../config';
+import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
+import { LabExpiry } from './expiry';
+import { findRetainedResources, OwnedLogGroups } from './removal';
+import { PROJECT_TAG_VALUE, TAG_KEYS } from './tags';
+
+/** Which course lab a stack is. */
+export interface LabInfo {
+  /** Short id used in tags and by the `labs` command, e.g. `static-site`. */
+  readonly id: string;
+  /** The lab's title as the course names it, e.g. `S3 static website`. */
+  readonly title: string;
+}
+
+/** Properties every lab stack accepts. */
+export interface LabStackProps extends StackProps {
+  /** Which course lab this stack is. */
+  readonly lab: LabInfo;
+  /**
+   * Hours after deployment at which the stack deletes itself; 0 turns expiry off.
+   * @default DEFAULT_TTL_HOURS (4)
+   */
+  readonly ttlHours?: number;
+  /**
+   * Appended to the stack name with a hyphen (`StaticSiteLabStack-alice`), so that several copies of a lab
+   * can live in one account.
+   * @default - no suffix
+   */
+  readonly stackSuffix?: string;
+}
+
+/**
+ * The base of every lab stack: everything the labs share is applied here, once.
+ *
+ * - Tags: `course-labs:project`, `course-labs:lab` and `course-labs:stack` on the stack and every taggable
+ *   resource, so the `labs` command and cost reports find all that a lab made.
+ * - Expiry: the stack deletes itself `ttlHours` after deployment (see `LabExpiry`), and its outputs say when.
+ * - Removal: synthesis fails, naming the resource, if anything would outlive the stack (see `allowRetain`);
+ *   every Lambda function, CDK's helpers included, logs to a log group the stack owns.
+ *
+ * cdk-nag runs over every stack from the app (`lib/app.ts`), so a lab's findings show up at synth time.
+ */
+export class LabStack extends Stack {
+  /** Which course lab this stack is. */
+  public readonly lab: LabInfo;
+  /** When the stack deletes itself (a deploy-time token), or `undefined` if it never expires. */
+  public readonly expiresAt: string | undefined;
+
+  /**
+   * @param id the lab's stack name without suffix, e.g. `StaticSiteLabStack`
+   */
+  constructor(scope: Construct, id: string, props: LabStackProps) {
+    const { lab, ttlHours = DEFAULT_TTL_HOURS, stackSuffix, ...stackProps } = props;
+    super(scope, stackSuffix ? `${id}-${stackSuffix}` : id, {
+      description: `Course lab "${lab.title}" (course-labs). ${
+        ttlHours > 0 ? `Deletes itself ${ttlHours} h after deployment.` : 'Never expires: destroy it when done.'
+      }`,
+      ...stackProps,
+    });
+    this.lab = lab;
+
+    Tags.of(this).add(TAG_KEYS.project, PROJECT_TAG_VALUE);
+    Tags.of(this).add(TAG_KEYS.lab, lab.id);
+    Tags.of(this).add(TAG_KEYS.stack, this.stackName);
+
+    // Runs before the tagging aspects (priority MUTATING), so the log groups it adds are tagged too.
+    Aspects.of(this).add(new OwnedLogGroups(), { priority: AspectPriority.MUTATING - 10 });
+    Aspects.of(this).add(new IgnoreRedundantRoleDependsOn(), { priority: AspectPriority.READONLY });
+    // Validations run after all aspects, so this sees the final removal policies.
+    this.node.addValidation({ validate: () => findRetainedResources(this) });
+
+    const destroy = `npx cdk destroy ${this.stackName}${stackSuffix ? ` -c stackSuffix=${stackSuffix}` : ''}`;
+    new CfnOutput(this, 'DestroyCommand', {
+      description: 'Deletes this lab and everything in it (run from the course-labs checkout).',
+      value: destroy,
+    });
+    if (ttlHours > 0) {
+      const expiry = new LabExpiry(this, 'LabExpiry', { ttlHours });
+      this.expiresAt = expiry.expiresAt;
+      new CfnOutput(this, 'ExpiresAt', {
+        description: 'When this lab deletes itself (UTC).',
+        value: expiry.expiresAt,
+      });
+      new CfnOutput(this, 'Expiry', {
+        description: 'How this lab expires.',
+        value:
+          `Deletes itself at ${expiry.expiresAt} UTC, ${ttlHours} h after the deploy that set ttlHours. ` +
+          `Sooner: ${destroy}. Later: redeploy with -c ttlHours=<hours>; the clock restarts at that deploy ` +
+          '(a redeploy that does not change ttlHours keeps the current time).',
+      });
+    } else {
+      new CfnOutput(this, 'Expiry', {
+        description: 'How this lab expires.',
+        value: `Never expires (ttlHours=0): it costs money until you run ${destroy}.`,
+      });
+    }
+  }
+}
