@@ -38,7 +38,7 @@ const MINUTE_MS = 60_000;
  */
 export function computeExpiry(now: Date, ttlHours: number): Expiry {
   if (!Number.isInteger(ttlHours) || ttlHours < 1) {
-    throw new Error(`TtlHours must be a whole number of hours of at least 1, got ${JSON.stringify(ttlHours)}`);
+    throw new Error(`TtlHours must be a whole number of hours of at least 1, got ${ttlHours}`);
   }
   const at = new Date(Math.ceil((now.getTime() + ttlHours * 3_600_000) / MINUTE_MS) * MINUTE_MS);
   const iso = at.toISOString().slice(0, 19); // yyyy-mm-ddThh:mm:ss, always UTC
@@ -60,7 +60,10 @@ export function makeHandler(deps: { now: () => Date; put: Put }) {
       if (event.RequestType === 'Delete') {
         response = { ...base, Status: 'SUCCESS' };
       } else {
-        const ttl = Number(event.ResourceProperties.TtlHours);
+        // CloudFormation passes every custom resource property as a string.
+        const raw = event.ResourceProperties.TtlHours;
+        const ttl = /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
+        if (Number.isNaN(ttl)) throw new Error(`TtlHours must be a whole number of hours of at least 1, got ${JSON.stringify(raw)}`);
         response = { ...base, Status: 'SUCCESS', Data: computeExpiry(deps.now(), ttl) };
       }
     } catch (err) {

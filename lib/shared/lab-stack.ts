@@ -53,17 +53,21 @@ export class LabStack extends Stack {
    */
   constructor(scope: Construct, id: string, props: LabStackProps) {
     const { lab, ttlHours = DEFAULT_TTL_HOURS, stackSuffix, ...stackProps } = props;
-    super(scope, stackSuffix ? `${id}-${stackSuffix}` : id, {
+    const stackName = stackSuffix ? `${id}-${stackSuffix}` : id;
+    const labTags = { [TAG_KEYS.project]: PROJECT_TAG_VALUE, [TAG_KEYS.lab]: lab.id, [TAG_KEYS.stack]: stackName };
+    super(scope, stackName, {
       description: `Course lab "${lab.title}" (course-labs). ${
         ttlHours > 0 ? `Deletes itself ${ttlHours} h after deployment.` : 'Never expires: destroy it when done.'
       }`,
       ...stackProps,
+      // Stack tags (the `labs` command finds stacks by them; with @aws-cdk/core:explicitStackTags they
+      // must be given here) ...
+      tags: { ...stackProps.tags, ...labTags },
     });
     this.lab = lab;
-
-    Tags.of(this).add(TAG_KEYS.project, PROJECT_TAG_VALUE);
-    Tags.of(this).add(TAG_KEYS.lab, lab.id);
-    Tags.of(this).add(TAG_KEYS.stack, this.stackName);
+    // ... and the same tags on every taggable resource in the template, so they show in the template a
+    // reviewer reads and on resources CloudFormation's tag propagation does not reach.
+    for (const [key, value] of Object.entries(labTags)) Tags.of(this).add(key, value);
 
     // Runs before the tagging aspects (priority MUTATING), so the log groups it adds are tagged too.
     Aspects.of(this).add(new OwnedLogGroups(), { priority: AspectPriority.MUTATING - 10 });

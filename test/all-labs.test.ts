@@ -1,0 +1,161 @@
+/**
+ * The behaviour every lab shares, asserted over every stack the app creates, in each configuration that
+ * changes what a stack contains. A new lab is covered as soon as it is in `LABS`.
+ */
+import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LABS } from '../lib/app';
+import { RETAIN_REASON_METADATA } from '../lib/shared/removal';
+import { PROJECT_TAG_VALUE, TAG_KEYS } from '../lib/shared/tags';
+import { CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
+
+const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
+  ['defaults', {}],
+  ['every lab option switched and a stack suffix', { staticSiteHosting: 'website', stackSuffix: 'alice', ttlHours: '12' }],
+];
+
+const RETAINING = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
+
+describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
+  const { labs } = synthLabs(context);
+
+  test('the app has one stack per lab', () => {
+    expect(labs.map((l) => l.stack.node.id)).toEqual(
+      LABS.map((l) => (context.stackSuffix ? `${l.stackName}-${context.stackSuffix}` : l.stackName)),
+    );
+  });
+
+  describe.each(labs.map((l) => [l.stack.stackName, l] as [string, SynthesizedLab]))('%s', (stackName, lab) => {
+    const resources = Object.entries(lab.json.Resources);
+    const expectedTags = {
+      [TAG_KEYS.project]: PROJECT_TAG_VALUE,
+      [TAG_KEYS.lab]: lab.stack.lab.id,
+      [TAG_KEYS.stack]: stackName,
+    };
+
+    test('the stack and every taggable resource carry the project, lab and stack tags', () => {
+      expect(lab.stack.tags.tagValues()).toMatchObject(expectedTags);
+      const taggable = lab.stack.node
+        .findAll()
+        .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && TagManager.isTaggable(c));
+      expect(taggable.length).toBeGreaterThan(5);
+      for (const resource of taggable) {
+        const rendered = lab.json.Resources[Stack.of(resource).resolve(resource.logicalId)];
+        expect({ path: resource.node.path, tags: tagsOf(rendered) }).toEqual({
+          path: resource.node.path,
+          tags: expect.objectContaining(expectedTags),
+        });
+      }
+    });
+
+    test('nothing is retained on delete or replacement without a recorded reason', () => {
+      const retained = resources.filter(
+        ([, r]) =>
+          (RETAINING.includes(r.DeletionPolicy ?? '') || RETAINING.includes(r.UpdateReplacePolicy ?? '')) &&
+          !r.Metadata?.[RETAIN_REASON_METADATA],
+      );
+      expect(retained.map(([id]) => id)).toEqual([]);
+    });
+
+    test('every bucket empties itself on delete', () => {
+      const buckets = resources.filter(([, r]) => r.Type === 'AWS::S3::Bucket').map(([id]) => id);
+      const autoDeleted = resources
+        .filter(([, r]) => r.Type === 'Custom::S3AutoDeleteObjects')
+        .map(([, r]) => r.Properties!.BucketName.Ref);
+      expect(autoDeleted.sort()).toEqual(buckets.sort());
+    });
+
+    test('every Lambda function, CDK helpers included, logs to a log group the stack owns and deletes', () => {
+      const functions = resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+      expect(functions.length).toBeGreaterThan(0);
+      for (const [id, fn] of functions) {
+        const logGroupId = fn.Properties?.LoggingConfig?.LogGroup?.Ref;
+        const logGroup = lab.json.Resources[logGroupId];
+        expect({ id, type: logGroup?.Type, deletion: logGroup?.DeletionPolicy }).toEqual({
+          id,
+          type: 'AWS::Logs::LogGroup',
+          deletion: 'Delete',
+        });
+        expect(logGroup.Properties?.RetentionInDays).toBeGreaterThan(0);
+        // The function depends on its group (not the reverse), so CloudFormation deletes the group last.
+        expect(JSON.stringify(logGroup.Properties ?? {})).not.toContain(id);
+      }
+    });
+
+    test('the stack deletes itself with a one-time schedule that may delete only this stack', () => {
+      const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
+      expect(schedules).toHaveLength(1);
+      const schedule = schedules[0][1].Properties!;
+      const [expiryId] = schedule.ScheduleExpression['Fn::GetAtt'];
+      expect(lab.json.Resources[expiryId].Type).toBe('Custom::LabExpiryTime');
+      expect(lab.json.Resources[expiryId].Properties!.TtlHours).toBe(Number(context.ttlHours ?? 4));
+      expect(schedule.ScheduleExpression).toEqual({ 'Fn::GetAtt': [expiryId, 'ScheduleExpression'] });
+      expect(schedule.Target.Arn).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']],
+      });
+      expect(lab.stack.resolve(JSON.parse(JSON.stringify(schedule.Target.Input)))).toEqual({
+        'Fn::Join': ['', ['{"StackName":"', { Ref: 'AWS::StackId' }, '"}']],
+      });
+
+      const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0];
+      const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId));
+      expect(policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement)).toEqual([
+        { Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
+      ]);
+      expect(lab.json.Resources[roleId].Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+              'aws:SourceArn': {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':schedule-group/default']],
+              },
+            },
+          },
+        }),
+      ]);
+    });
+
+    test('the outputs say when the lab expires and how to delete it', () => {
+      const outputs = lab.json.Outputs!;
+      expect(JSON.stringify(outputs.ExpiresAt.Value)).toContain('ExpiresAt');
+      const destroy = `npx cdk destroy ${stackName}${context.stackSuffix ? ` -c stackSuffix=${context.stackSuffix}` : ''}`;
+      expect(outputs.DestroyCommand.Value).toBe(destroy);
+      expect(JSON.stringify(outputs.Expiry.Value)).toContain(`Sooner: ${destroy}.`);
+    });
+
+    test('no fixed physical name: every literal name contains the stack name', () => {
+      const literalNames = resources.flatMap(([id, r]) =>
+        Object.entries(r.Properties ?? {})
+          .filter(([key, value]) => /Name$/.test(key) && typeof value === 'string' && !(r.Type === 'AWS::IAM::Policy' && key === 'PolicyName'))
+          .map(([key, value]) => ({ id, key, value: value as string })),
+      );
+      expect(literalNames.filter((n) => !n.value.includes(stackName.replace(/-/g, '')) && !n.value.includes(stackName))).toEqual([]);
+    });
+
+    test('cdk-nag AwsSolutions reports nothing unacknowledged', () => {
+      const report = new AwsSolutionsChecks(lab.stack).validateScope(lab.stack);
+      expect(report.violations).toEqual([]);
+      expect(report.success).toBe(true);
+    });
+  });
+});
+
+test('with ttlHours=0 no stack expires, and the outputs say so', () => {
+  const { labs } = synthLabs({ ttlHours: '0' });
+  for (const lab of labs) {
+    lab.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    lab.template.resourceCountIs('Custom::LabExpiryTime', 0);
+    expect(lab.json.Outputs!.ExpiresAt).toBeUndefined();
+    expect(lab.json.Outputs!.Expiry.Value).toBe(
+      `Never expires (ttlHours=0): it costs money until you run npx cdk destroy ${lab.stack.stackName}.`,
+    );
+  }
+});
+
+function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
+  const tags = resource?.Properties?.Tags ?? resource?.Properties?.tags;
+  if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
+  return tags ?? {};
+}
