@@ -1,6 +1,6 @@
 import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEFAULT_TTL_HOURS } from '../config';
+import { DEFAULT_TTL_HOURS, MAX_TTL_HOURS } from '../config';
 import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
 import { LabExpiry } from './expiry';
 import { findRetainedResources, OwnedLogGroups } from './removal';
@@ -53,6 +53,9 @@ export class LabStack extends Stack {
    */
   constructor(scope: Construct, id: string, props: LabStackProps) {
     const { lab, ttlHours = DEFAULT_TTL_HOURS, stackSuffix, ...stackProps } = props;
+    if (!Number.isInteger(ttlHours) || ttlHours < 0 || ttlHours > MAX_TTL_HOURS) {
+      throw new Error(`${id}: ttlHours must be a whole number from 0 to ${MAX_TTL_HOURS}, got ${ttlHours}`);
+    }
     const stackName = stackSuffix ? `${id}-${stackSuffix}` : id;
     const labTags = { [TAG_KEYS.project]: PROJECT_TAG_VALUE, [TAG_KEYS.lab]: lab.id, [TAG_KEYS.stack]: stackName };
     super(scope, stackName, {

@@ -1,0 +1,143 @@
+/**
+ * The shared rules, exercised on small stacks built for the test, including the ways a lab could get
+ * them wrong.
+ */
+import * as path from 'path';
+import { App, CfnDeletionPolicy, CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { LabExpiry } from '../../lib/shared/expiry';
+import { LabFunction } from '../../lib/shared/lab-function';
+import { LabStack } from '../../lib/shared/lab-stack';
+import { allowRetain, RETAIN_REASON_METADATA } from '../../lib/shared/removal';
+import { CDK_JSON_CONTEXT } from '../helpers/synth';
+
+const LAB = { id: 'test-lab', title: 'Test lab' };
+
+function newStack(props: { ttlHours?: number } = {}) {
+  const app = new App({ context: CDK_JSON_CONTEXT });
+  return { app, stack: new LabStack(app, 'TestLabStack', { lab: LAB, ...props }) };
+}
+
+describe('no resource outlives its stack', () => {
+  test('synthesis fails, naming the resource, when a resource would be retained', () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    new s3.Bucket(stack, 'Forgotten'); // a bucket's default removal policy is RETAIN
+    expect(() => app.synth()).toThrow(
+      'TestLabStack/Forgotten/Resource (AWS::S3::Bucket) would outlive its stack (DeletionPolicy Retain, UpdateReplacePolicy Retain).',
+    );
+  });
+
+  test('a snapshot counts as retained too', () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    const volume = new CfnResource(stack, 'Volume', {
+      type: 'AWS::EC2::Volume',
+      properties: { AvailabilityZone: 'eu-west-1a', Size: 1 },
+    });
+    volume.cfnOptions.deletionPolicy = CfnDeletionPolicy.SNAPSHOT;
+    expect(() => app.synth()).toThrow('TestLabStack/Volume (AWS::EC2::Volume) would outlive its stack (DeletionPolicy Snapshot).');
+  });
+
+  test('a lab may opt in for one resource, and the reason lands in the template', () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    const bucket = new s3.Bucket(stack, 'Kept');
+    allowRetain(bucket, 'The issue asks to keep the results after the lab is gone.');
+    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Metadata: { [RETAIN_REASON_METADATA]: 'The issue asks to keep the results after the lab is gone.' },
+    });
+  });
+
+  test('opting in needs a reason', () => {
+    const { stack } = newStack({ ttlHours: 0 });
+    expect(() => allowRetain(new s3.Bucket(stack, 'Kept'), ' ')).toThrow(/needs a reason/);
+  });
+});
+
+describe('every function owns its log group', () => {
+  test('a plain lambda.Function gets a log group with a retention, deleted with the stack', () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    new lambda.Function(stack, 'Plain', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => 1;'),
+    });
+    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
+    const [fnId, fn] = Object.entries(template.findResources('AWS::Lambda::Function'))[0];
+    const logGroupId = (fn as any).Properties.LoggingConfig.LogGroup.Ref;
+    expect(template.toJSON().Resources[logGroupId]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      DeletionPolicy: 'Delete',
+      Properties: { RetentionInDays: 7 },
+    });
+    expect(fnId).toMatch(/^Plain/);
+  });
+
+  test('CDK providers that are raw CfnResources (bucket auto-delete) get one too', () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    new s3.Bucket(stack, 'Bucket', { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true });
+    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: 'CustomS3AutoDeleteObjectsCustomResourceProviderHandlerLogGroup397C0130' } },
+    });
+  });
+
+  test("a LabFunction keeps its own log group, and its role may write only to that group", () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    const fn = new LabFunction(stack, 'Handler', {
+      entry: path.join(__dirname, '..', '..', 'lambda', 'expiry', 'index.ts'),
+      logRetention: 30,
+    });
+    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      LoggingConfig: { LogGroup: { Ref: stack.getLogicalId(fn.logGroup.node.defaultChild as any) } },
+    });
+    const role = template.findResources('AWS::IAM::Role');
+    expect(Object.values(role)[0]).not.toHaveProperty('Properties.ManagedPolicyArns');
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [stack.getLogicalId(fn.logGroup.node.defaultChild as any), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('LabExpiry', () => {
+  test.each([0, 169, 1.5])('refuses ttlHours %p at construction', (ttlHours) => {
+    const { stack } = newStack({ ttlHours: 0 });
+    expect(() => new LabExpiry(stack, 'SecondExpiry', { ttlHours })).toThrow(/ttlHours must be a whole number from 1 to 168/);
+  });
+
+  test('the schedule fires once, in UTC, with no flexible window', () => {
+    const { app } = newStack({ ttlHours: 6 });
+    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    template.hasResourceProperties('Custom::LabExpiryTime', { TtlHours: 6 });
+  });
+
+  test('the stack description says the lab expires', () => {
+    expect(newStack({ ttlHours: 6 }).stack.templateOptions.description).toBe(
+      'Course lab "Test lab" (course-labs). Deletes itself 6 h after deployment.',
+    );
+  });
+});
+
+test.each([-1, 2.5, 169])('LabStack refuses ttlHours %p', (ttlHours) => {
+  expect(() => newStack({ ttlHours })).toThrow('TestLabStack: ttlHours must be a whole number from 0 to 168');
+});
