@@ -1,17 +1,38 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as path from 'path';
+import { AssetHashType, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import * as esbuild from 'esbuild';
+
+/** The Node.js runtime of every lab function: the newest Lambda offers (cfn-lint flags deprecated ones). */
+export const LAB_NODEJS_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /** Properties of a `LabFunction`. */
-export interface LabFunctionProps
-  extends Omit<NodejsFunctionProps, 'role' | 'logGroup' | 'logRetention' | 'logRetentionRole' | 'logRetentionRetryOptions'> {
-  /**
-   * The handler's source file under `lambda/`, bundled by the local esbuild (no Docker).
-   */
+export interface LabFunctionProps {
+  /** The handler's TypeScript source under `lambda/`; it must export `handler`. */
   readonly entry: string;
+  /**
+   * What the function does, shown in the Lambda console.
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * Environment variables for the handler.
+   * @default - none
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * How long one invocation may run.
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Memory, in MiB (CPU scales with it).
+   * @default 128
+   */
+  readonly memorySize?: number;
   /**
    * How long CloudWatch keeps the function's logs (the log group itself goes with the stack).
    * @default logs.RetentionDays.ONE_WEEK
@@ -20,16 +41,20 @@ export interface LabFunctionProps
 }
 
 /**
- * A Node.js Lambda function as every lab should have one: bundled locally by esbuild, on a current
- * runtime, with a log group it owns and a role that may write only to that log group.
+ * A Node.js Lambda function as every lab should have one: bundled on this machine by esbuild, on a
+ * current runtime, with a log group it owns and a role that may write only to that log group.
  *
  * Owning the log group matters for teardown: a function that logs to a group CloudFormation did not
  * create leaves that group (and its storage bill) behind after `cdk destroy`. The role deliberately
  * lacks `logs:CreateLogGroup`, so the function cannot recreate its group while the stack is deleted.
+ *
+ * Bundling calls esbuild's JavaScript API in-process through CDK's local-bundling hook rather than using
+ * `NodejsFunction`, which starts `npx esbuild` twice per function (over a second each here) on every
+ * synth and every test. Nothing falls back to Docker: a bundling error fails synthesis with esbuild's message.
  */
 export class LabFunction extends Construct {
   /** The function. */
-  public readonly function: NodejsFunction;
+  public readonly function: lambda.Function;
   /** The log group the function writes to, deleted with the stack. */
   public readonly logGroup: logs.LogGroup;
   /** The function's execution role. Grant it what the handler needs. */
@@ -37,10 +62,9 @@ export class LabFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LabFunctionProps) {
     super(scope, id);
-    const { logRetention, ...functionProps } = props;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: logRetention ?? logs.RetentionDays.ONE_WEEK,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -49,15 +73,44 @@ export class LabFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      runtime: lambda.Runtime.NODEJS_24_X,
+    const bundleName = path.basename(props.entry).replace(/\.[cm]?[jt]s$/, '');
+    this.function = new lambda.Function(this, 'Function', {
+      runtime: LAB_NODEJS_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
-      timeout: Duration.seconds(30),
-      ...functionProps,
-      bundling: { minify: true, sourceMap: false, ...functionProps.bundling },
+      handler: `${bundleName}.handler`,
+      code: bundledCode(props.entry, bundleName),
+      description: props.description,
+      environment: props.environment,
+      memorySize: props.memorySize ?? 128,
+      timeout: props.timeout ?? Duration.seconds(30),
       role: this.role,
       logGroup: this.logGroup,
     });
   }
+}
+
+/** The handler and everything it imports, bundled into `<bundleName>.js` (the AWS SDK v3 comes with the runtime). */
+function bundledCode(entry: string, bundleName: string): lambda.Code {
+  return lambda.Code.fromAsset(path.dirname(entry), {
+    assetHashType: AssetHashType.OUTPUT, // the hash follows the bundle, not the folder
+    bundling: {
+      image: LAB_NODEJS_RUNTIME.bundlingImage, // required by the API; never used, local bundling always answers
+      local: {
+        tryBundle(outputDir: string): boolean {
+          esbuild.buildSync({
+            entryPoints: [entry],
+            outfile: path.join(outputDir, `${bundleName}.js`),
+            bundle: true,
+            platform: 'node',
+            target: 'node24',
+            format: 'cjs',
+            minify: true,
+            external: ['@aws-sdk/*'],
+            logLevel: 'error',
+          });
+          return true;
+        },
+      },
+    },
+  });
 }

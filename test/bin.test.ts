@@ -1,0 +1,41 @@
+/**
+ * The entry point as a user meets it: a bad setting prints one line and exits non-zero, with no stack trace
+ * and no cloud assembly written.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.join(__dirname, '..');
+
+function runApp(context: Record<string, unknown>) {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-bin-'));
+  // The CDK CLI hands context to the app in CDK_CONTEXT_JSON and the output folder in CDK_OUTDIR.
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'bin/course-labs.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
+    encoding: 'utf8',
+  });
+  const written = fs.readdirSync(outdir);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { ...result, written };
+}
+
+test('a typo in a context key exits 1 with one line naming the key, the value and what is allowed', () => {
+  const { status, stdout, stderr, written } = runApp({ ttlHourz: '8' });
+  expect(status).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe(
+    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting.\n',
+  );
+  expect(written).toEqual([]);
+});
+
+test('a bad value exits 1 with one line and no stack trace', () => {
+  const { status, stderr } = runApp({ staticSiteHosting: 'github-pages' });
+  expect(status).toBe(1);
+  expect(stderr).toBe(
+    'course-labs: Invalid value "github-pages" for context key "staticSiteHosting". Allowed: cloudfront or website.\n',
+  );
+});
