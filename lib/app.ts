@@ -43,7 +43,9 @@ function deployEnvironment() {
  * lab stack, and registers cdk-nag's AwsSolutions checks, which run on every stack at synth time.
  */
 export function createLabsApp(props: AppProps = {}): { app: App; config: LabsConfig; stacks: LabStack[] } {
-  const app = new App(props);
+  // Synthesis is explicit (lib/main.ts): no automatic synth at process exit, which would write an
+  // assembly even after a settings error.
+  const app = new App({ autoSynth: false, ...props });
   const config = loadConfig(app.node.getAllContext());
   const stacks = LABS.map((lab) => lab.create(app, config));
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -39,3 +39,30 @@ test('a bad value exits 1 with one line and no stack trace', () => {
     'course-labs: Invalid value "github-pages" for context key "staticSiteHosting". Allowed: cloudfront or website.\n',
   );
 });
+
+describe('main', () => {
+  // In-process, with an app built for the test: the paths a user can reach without editing code are above.
+  const { main } = require('../lib/main') as typeof import('../lib/main');
+  const { App, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+
+  test('a failed synthesis check is one message, status 1', () => {
+    const lines: string[] = [];
+    const status = main(() => {
+      const app = new App();
+      new Stack(app, 'Broken').node.addValidation({ validate: () => ['Broken/Thing would outlive its stack'] });
+      return app;
+    }, (line) => lines.push(line));
+    expect(status).toBe(1);
+    expect(lines).toEqual([
+      'course-labs: Validation failed with the following errors:\n  [Broken] Broken/Thing would outlive its stack',
+    ]);
+  });
+
+  test('a bug keeps its stack trace', () => {
+    expect(() =>
+      main(() => {
+        throw new TypeError('undefined is not a function');
+      }),
+    ).toThrow(TypeError);
+  });
+});
