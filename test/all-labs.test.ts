@@ -82,6 +82,25 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    test('no execution role can re-create its log group after the stack deleted it', () => {
+      for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const roleId = fn.Properties!.Role['Fn::GetAtt'][0];
+        const role = lab.json.Resources[roleId];
+        const inlinePolicies = resources
+          .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId))
+          .map(([, r]) => r.Properties!.PolicyDocument);
+        const grants = JSON.stringify([role.Properties!.ManagedPolicyArns ?? [], role.Properties!.Policies ?? [], inlinePolicies]);
+        const mayCreateLogGroups = /AWSLambdaBasicExecutionRole|logs:CreateLogGroup|"logs:\*"|"\*"/.test(grants);
+        const logGroupId = fn.Properties!.LoggingConfig.LogGroup.Ref;
+        // Either the role cannot create log groups, or it is deleted before the group (it depends on it).
+        expect({ id, mayCreateLogGroups, roleDeletedFirst: (role.DependsOn ?? []).includes(logGroupId) }).toEqual({
+          id,
+          mayCreateLogGroups,
+          roleDeletedFirst: mayCreateLogGroups ? true : expect.any(Boolean),
+        });
+      }
+    });
+
     test('the stack deletes itself with a one-time schedule that may delete only this stack', () => {
       const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
       expect(schedules).toHaveLength(1);

@@ -1,5 +1,6 @@
-import { CfnResource, IAspect, Stack } from 'aws-cdk-lib';
+import { CfnResource, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { executionRolesOf } from './removal';
 
 /**
  * cfn-lint runs over every synthesized template in CI. A warning is fixed where the code is ours; where
@@ -28,16 +29,7 @@ export function ignoreCfnLint(resource: CfnResource, rule: string, reason: strin
 export class IgnoreRedundantRoleDependsOn implements IAspect {
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::Lambda::Function') return;
-    // DependsOn comes from resource-level dependencies and from construct-level ones on the resource or
-    // on the L2 function that owns it (those become DependsOn only after aspects have run).
-    const dependencies: IConstruct[] = [
-      ...node.obtainDependencies().filter((d) => !Stack.isStack(d)),
-      ...node.node.dependencies,
-      ...(node.node.scope?.node.dependencies ?? []),
-    ];
-    const dependsOnRole = dependencies
-      .flatMap((d) => d.node.findAll())
-      .some((c) => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::IAM::Role');
+    const dependsOnRole = executionRolesOf(node).length > 0;
     if (dependsOnRole) {
       ignoreCfnLint(
         node,

@@ -1,4 +1,4 @@
-import { CfnDeletionPolicy, CfnResource, IAspect, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, IAspect, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
 
@@ -58,10 +58,17 @@ export function findRetainedResources(scope: IConstruct): string[] {
  *
  * It exists for functions a lab does not create itself: CDK's helpers such as the bucket auto-delete
  * provider and the bucket deployment function. Without it, Lambda creates `/aws/lambda/<name>` on first
- * use and the group outlives the stack. CDK's own answer, the `@aws-cdk/aws-lambda:useCdkManagedLogGroup`
- * flag, is turned off in `cdk.json` because its group is named after the function and so depends on it:
- * CloudFormation deletes the group first, and a helper that still logs during stack deletion (the
- * auto-delete provider does) recreates it. Here the function depends on the group, so the group goes last.
+ * use and the group outlives the stack.
+ *
+ * Deletion order is the point. The helpers run during stack deletion (their Delete events), Lambda ships
+ * logs asynchronously, and their roles carry AWSLambdaBasicExecutionRole, which allows
+ * `logs:CreateLogGroup`: a log batch that arrives after the group is gone would create it again, with no
+ * retention and no stack (aws/aws-cdk#31487). So the function and its execution role both depend on the
+ * group, and CloudFormation deletes function, then role, then group: while the group exists logs land in
+ * it, and once it is gone no role is left to re-create it.
+ *
+ * CDK's own answer, the `@aws-cdk/aws-lambda:useCdkManagedLogGroup` flag, is off in `cdk.json`: its group
+ * is retained, and named after the function so it depends on it, which is the reverse of this order.
  */
 export class OwnedLogGroups implements IAspect {
   private readonly done = new WeakSet<CfnResource>();
@@ -77,6 +84,7 @@ export class OwnedLogGroups implements IAspect {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+    for (const role of executionRolesOf(node)) role.addResourceDependency(logGroup.node.defaultChild as CfnResource);
     this.done.add(node);
   }
 
@@ -86,6 +94,23 @@ export class OwnedLogGroups implements IAspect {
     const loggingConfig = (fn as { loggingConfig?: { logGroup?: string } }).loggingConfig;
     return Boolean(loggingConfig?.logGroup);
   }
+}
+
+/**
+ * The IAM roles a function resource depends on: its execution role. aws-cdk-lib always declares that
+ * dependency, at resource level (raw providers) or on the L2 function that owns the resource, where it
+ * becomes `DependsOn` only after aspects have run.
+ */
+export function executionRolesOf(fn: CfnResource): CfnResource[] {
+  const dependencies: IConstruct[] = [
+    ...fn.obtainDependencies().filter((d) => !Stack.isStack(d)),
+    ...fn.node.dependencies,
+    ...(fn.node.scope?.node.dependencies ?? []),
+  ];
+  const roles = dependencies
+    .flatMap((d) => d.node.findAll())
+    .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && c.cfnResourceType === 'AWS::IAM::Role');
+  return [...new Set(roles)];
 }
 
 function cfnResourceOf(scope: IConstruct): CfnResource {
