@@ -10,6 +10,8 @@ import {
   SettingsGroup,
   SettingValues,
 } from './shared/settings';
+import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
+import { MICROSERVICES_SETTINGS } from './microservices/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -40,6 +42,21 @@ export const LABS: readonly LabDefinition[] = [
     settings: STATIC_SITE_SETTINGS,
     create: (app, common, settings) =>
       new StaticSiteLabStack(app, 'StaticSiteLabStack', { ...common, hosting: settings.staticSiteHosting }),
+  }),
+  lab({
+    stackName: 'MicroservicesLabStack',
+    settings: MICROSERVICES_SETTINGS,
+    create: (app, common, settings) =>
+      new MicroservicesLabStack(app, 'MicroservicesLabStack', {
+        ...common,
+        phase: settings.phase,
+        taskCounts: {
+          monolith: settings.monolithTaskCount,
+          users: settings.usersTaskCount,
+          threads: settings.threadsTaskCount,
+          posts: settings.postsTaskCount,
+        },
+      }),
   }),
 ];
 

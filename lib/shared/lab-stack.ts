@@ -57,6 +57,7 @@ export class LabStack extends Stack {
   public readonly lab: LabInfo;
   /** When the stack deletes itself (a deploy-time token), or `undefined` if it never expires. */
   public readonly expiresAt: string | undefined;
+  private readonly commandSettings: { stackSuffix?: string; ttlHours: number; labSettings: Readonly<Record<string, string>> };
 
   /**
    * @param id the lab's stack name without suffix, e.g. `StaticSiteLabStack`
@@ -87,10 +88,10 @@ export class LabStack extends Stack {
     this.node.addValidation({ validate: () => findRetainedResources(this) });
 
     // The settings this stack was built with, so that the commands it prints rebuild the same stack.
+    this.commandSettings = { stackSuffix, ttlHours, labSettings };
     const suffixArg = stackSuffix ? contextArgs({ stackSuffix }) : '';
     const labArgs = contextArgs(labSettings);
-    const ttlArg = ttlHours !== TTL_HOURS.default ? contextArgs({ ttlHours: String(ttlHours) }) : '';
-    const destroy = `npx cdk destroy ${this.stackName}${suffixArg}${ttlArg}${labArgs}`;
+    const destroy = `npx cdk destroy ${this.stackName}${this.settingsArgs()}`;
     const extend = `npx cdk deploy ${this.stackName}${suffixArg}${labArgs} -c ttlHours=<hours>`;
     new CfnOutput(this, 'DestroyCommand', {
       description: 'Deletes this lab and everything in it (run from the course-labs checkout).',
@@ -116,6 +117,20 @@ export class LabStack extends Stack {
         value: `Never expires (ttlHours=0): it costs money until you run ${destroy}.`,
       });
     }
+  }
+
+  /**
+   * The ` -c key=value` arguments that rebuild this stack as it was built: `stackSuffix`, `ttlHours` when
+   * not the default (so a redeploy keeps the expiry time), and the lab's own settings with `overrides`
+   * applied. For the commands a lab prints, such as a redeploy with one setting changed.
+   */
+  public settingsArgs(overrides: Readonly<Record<string, string>> = {}): string {
+    const { stackSuffix, ttlHours, labSettings } = this.commandSettings;
+    return (
+      (stackSuffix ? contextArgs({ stackSuffix }) : '') +
+      (ttlHours !== TTL_HOURS.default ? contextArgs({ ttlHours: String(ttlHours) }) : '') +
+      contextArgs({ ...labSettings, ...overrides })
+    );
   }
 }
 
