@@ -3,7 +3,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 
 /** Properties of a `BoardHost`. */
 export interface BoardHostProps {
@@ -55,6 +55,11 @@ export class BoardHost extends Construct {
   public readonly capacityProvider: ecs.AsgCapacityProvider;
   /** The hosts' security group. */
   public readonly securityGroup: ec2.SecurityGroup;
+  /**
+   * The cluster's capacity provider association, which aws-cdk-lib adds during synthesis. A service that
+   * places tasks with the capacity provider must depend on it: created after it, deleted before it.
+   */
+  public readonly capacityProviderAssociation: IDependable;
 
   constructor(scope: Construct, id: string, props: BoardHostProps) {
     super(scope, id);
@@ -139,6 +144,17 @@ export class BoardHost extends Construct {
     // Bridge-mode services take their security groups from the cluster's connections, which
     // addAsgCapacityProvider (unlike addAutoScalingGroup) leaves empty.
     this.cluster.connections.addSecurityGroup(this.securityGroup);
+
+    const cluster = this.cluster;
+    this.capacityProviderAssociation = {};
+    // Resolved when dependencies are rendered, after the aspect that creates the association has run.
+    Dependable.implement(this.capacityProviderAssociation, {
+      get dependencyRoots(): IConstruct[] {
+        const associations = cluster.node.children.filter((c) => c instanceof ecs.CfnClusterCapacityProviderAssociations);
+        if (associations.length !== 1) throw new Error(`BoardHost: expected one capacity provider association in ${cluster.node.path}, found ${associations.length}`);
+        return associations;
+      },
+    });
 
     this.acknowledgeFindings(role);
   }

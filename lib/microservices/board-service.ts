@@ -134,6 +134,8 @@ export class BoardService extends Construct {
       deregistrationDelay: TRAFFIC_TIMINGS.deregistrationDelay,
       healthCheck: {
         path: '/',
+        // Each task's dynamic host port (cfn-lint E3049): the default, written out because the port varies.
+        port: 'traffic-port',
         healthyHttpCodes: '200',
         interval: TRAFFIC_TIMINGS.healthCheckInterval,
         timeout: TRAFFIC_TIMINGS.healthCheckTimeout,
@@ -164,10 +166,9 @@ export class BoardService extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
     });
-    // The service's capacity provider strategy needs the provider associated with the cluster first (and
-    // the association must outlive the service at teardown): depend on everything in the cluster construct,
-    // which includes the association resource that aws-cdk-lib adds at synthesis.
-    this.service.node.addDependency(host.cluster);
+    // The service's capacity provider strategy needs the provider associated with the cluster first, and
+    // the association must outlive the service at teardown.
+    this.service.node.addDependency(host.capacityProviderAssociation);
     // Registers the container's dynamic host port as an instance target, opens the load balancer's
     // security group to the host's on the ephemeral range, and makes the service depend on the preview rule.
     this.service.attachToApplicationTargetGroup(this.targetGroup);

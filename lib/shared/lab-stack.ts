@@ -1,6 +1,6 @@
 import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
+import { IgnoreListenerTagsUnknownToCfnLint, IgnoreRedundantRoleDependsOn } from './cfn-lint';
 import { LabExpiry } from './expiry';
 import { findRetainedResources, OwnedLogGroups } from './removal';
 import { isValidTtlHours, TTL_HOURS, TTL_HOURS_ALLOWED } from './settings';
@@ -84,6 +84,7 @@ export class LabStack extends Stack {
     // Runs before the tagging aspects (priority MUTATING), so the log groups it adds are tagged too.
     Aspects.of(this).add(new OwnedLogGroups(), { priority: AspectPriority.MUTATING - 10 });
     Aspects.of(this).add(new IgnoreRedundantRoleDependsOn(), { priority: AspectPriority.READONLY });
+    Aspects.of(this).add(new IgnoreListenerTagsUnknownToCfnLint(), { priority: AspectPriority.READONLY });
     // Validations run after all aspects, so this sees the final removal policies.
     this.node.addValidation({ validate: () => findRetainedResources(this) });
 
