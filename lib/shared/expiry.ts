@@ -21,9 +21,9 @@ import { isValidTtlHours, TTL_HOURS } from './settings';
 
 /**
  * How long CloudFormation waits for the expiry function's answer before it fails the deploy (or the
- * `cdk destroy`), instead of its default hour. The handler answers in well under a second; if it crashes,
- * CloudFormation's asynchronous invocation is retried by Lambda twice, about one and then two minutes
- * later, each run at most 30 s: five minutes covers all three attempts.
+ * `cdk destroy`), instead of its default hour. The handler does nothing but some arithmetic and one PUT of
+ * its answer; if it crashes, CloudFormation's asynchronous invocation is retried by Lambda twice, about one
+ * and then two minutes later, each run at most 30 s (its timeout): five minutes covers all three attempts.
  */
 export const EXPIRY_SERVICE_TIMEOUT = Duration.minutes(5);
 
@@ -69,8 +69,8 @@ export interface LabExpiryProps {
  * `DELETE` would add nothing but a race with CloudFormation's own delete. When the deletion is refused (the
  * stack is mid-deploy at that minute, every retry) the stack stays up, and `DELETE` would then have removed
  * a resource behind CloudFormation's back: the stack would show a schedule that no longer exists, and the
- * next redeploy that changes `ttlHours` would fail updating it. With NONE, a completed one-time schedule
- * stays in the lab's group doing nothing, costs nothing, and goes with the stack.
+ * next redeploy that changes `ttlHours` would try to update a schedule that is gone. With NONE, a completed
+ * one-time schedule stays in the lab's group doing nothing, and goes with the stack.
  *
  * Permissions: the schedule lives in a schedule group of its own, created and deleted with the stack, and
  * runs as a role of its own that only schedules of that group, in this account, can assume. Scheduler's
