@@ -86,9 +86,15 @@ export function synthesize(projectDir: string, outDir: string, context: readonly
   }
 }
 
-/** The line that says why synthesis failed: the app's own one-line message when there is one. */
+/**
+ * Why synthesis failed, on one line: the app's own message (`course-labs: ...`), or each validation
+ * error (a cdk-nag finding) with the construct path the CLI prints under it, or the last line.
+ */
 export function synthFailure(output: string): string {
   const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
   const own = lines.filter((l) => l.startsWith('course-labs:'));
-  return (own.length ? own : lines.slice(-1)).join(' ');
+  if (own.length) return own.join(' ');
+  const errors = lines.flatMap((l, i) => (/^ERROR\b/.test(l) ? [`${l}${lines[i + 1] ? ` at ${lines[i + 1].split(' ')[0]}` : ''}`] : []));
+  if (errors.length) return errors.join('; ');
+  return lines.slice(-1).join('');
 }

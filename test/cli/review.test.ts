@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTemplates } from '../../lib/cli/assembly';
+import { readTemplates, synthFailure } from '../../lib/cli/assembly';
 import { runReview } from '../../lib/cli/commands/review';
 import { CliError } from '../../lib/cli/errors';
 import { run } from '../../lib/cli/main';
@@ -86,7 +86,7 @@ describe('the report on fixture pairs', () => {
     expect(s).toContain('> **Permissions broadened:**');
     expect(s).toContain('| + | Allow | s3:* | * | AWS:${FnRole} |');
     expect(s).toContain('| - | Allow | s3:GetObject | ${Bucket.Arn}/* | AWS:${FnRole} |');
-    expect(s).toContain('| AwsSolutions-IAM5 | ReadPolicy | acknowledged: the lab needs every bucket |');
+    expect(s).toContain('| `AwsSolutions-IAM5` | `ReadPolicy` | acknowledged: the lab needs every bucket |');
   });
 
   test('a security group opened to the world is called out', () => {
@@ -139,7 +139,7 @@ test('cfn-lint findings the change introduces, and only those', () => {
   write('base', [old]);
   write('head', [old, { rule: 'E3012', where: 'Resources/Q/Properties/DelaySeconds', message: "'abc' is not of type 'integer'" }]);
   const report = renderReview(reviewStacks('main', readTemplates(path.join(tmp, 'base')), readTemplates(path.join(tmp, 'head')), fixtureLinter));
-  expect(report).toContain("| E3012 | Warning | Resources/Q/Properties/DelaySeconds | 'abc' is not of type 'integer' |");
+  expect(report).toContain("| E3012 | Warning | `Resources/Q/Properties/DelaySeconds` | 'abc' is not of type 'integer' |");
   expect(report).not.toContain('W3005');
 });
 
@@ -248,4 +248,30 @@ test('from the command line, a bad ref is one line and exit 1', async () => {
   expect(lines).toEqual([
     'labs: unknown git ref "refs/heads/no-such-branch-for-labs-review": name a branch, tag or commit (for origin/main, run git fetch origin main first)',
   ]);
+});
+
+test('a failed synth is one line: each validation error with its construct path', () => {
+  const output = [
+    'Bundling asset StaticSiteLabStack/LabExpiry/ExpiryTime/Function/Code/Stage...',
+    'lib/static-site/static-site-lab-stack.ts:49:10',
+    'ERROR The IAM entity contains wildcard permissions and does not have a cdk-nag rule suppression with evidence for those permission. (AwsSolutions)',
+    '   StaticSiteLabStack/DemoRole/DefaultPolicy/Resource aws-cdk-lib.aws_iam.CfnPolicy',
+    "   Acknowledge with 'AwsSolutions::AwsSolutions-IAM5[Resource::<SiteBucket978D4AEB.Arn>/*]'",
+    'Synthesis finished with errors',
+  ].join('\n');
+  expect(synthFailure(output)).toBe(
+    'ERROR The IAM entity contains wildcard permissions and does not have a cdk-nag rule suppression with evidence for those permission. (AwsSolutions) at StaticSiteLabStack/DemoRole/DefaultPolicy/Resource',
+  );
+  expect(synthFailure('Bundling...\ncourse-labs: Invalid value "x" for setting "ttlHours".\n')).toBe('course-labs: Invalid value "x" for setting "ttlHours".');
+});
+
+test('rule ids with <...> stay visible in the Markdown (code spans), other cells escape them', () => {
+  const stack = (acks: Record<string, string>) => ({
+    name: 'S',
+    templateFile: 'S.template.json',
+    template: { Resources: { Q: { Type: 'AWS::SQS::Queue', Properties: { DelaySeconds: Object.keys(acks).length } } } },
+    metadata: { '/S/Role': [{ type: 'aws:cdk:acknowledged-rules', data: acks }] },
+  });
+  const report = renderReview(reviewStacks('main', [stack({})], [stack({ 'Annotation::AwsSolutions-IAM5[Resource::<Bucket.Arn>/*]': 'reads <every> object' })]));
+  expect(report).toContain('| `AwsSolutions-IAM5[Resource::<Bucket.Arn>/*]` | `/S/Role` | acknowledged: reads &lt;every&gt; object |');
 });

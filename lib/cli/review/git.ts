@@ -49,7 +49,8 @@ export function checkRepository(projectDir: string, baseRef: string): string {
   if (!commit.ok || !commit.out) {
     throw new CliError(`unknown git ref "${baseRef}": name a branch, tag or commit (for origin/main, run git fetch origin main first)`);
   }
-  const status = git(projectDir, ['status', '--porcelain', '--untracked-files=normal']);
+  // node_modules is never source; a symlinked one shows as untracked despite the `node_modules/` ignore rule.
+  const status = git(projectDir, ['status', '--porcelain', '--untracked-files=normal', '--', '.', ':(exclude)node_modules']);
   const dirty = status.out.split('\n').filter(Boolean);
   if (dirty.length) {
     throw new CliError(

@@ -248,8 +248,14 @@ export function destructiveCount(review: Review): number {
 
 // --- Markdown ---------------------------------------------------------------------------------------------------
 
-/** Escapes a value for a Markdown table cell. */
-const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>') || ' ';
+/**
+ * Escapes a value for a Markdown table cell: pipes, newlines, and outside code spans `<` and `>` (cdk-nag
+ * rule ids such as `IAM5[Resource::<Bucket.Arn>/*]` would otherwise be read as HTML tags and vanish).
+ */
+const cell = (s: string) => {
+  const escaped = s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return (/^\*{0,2}`/.test(escaped) ? escaped : escaped.replace(/</g, '&lt;').replace(/>/g, '&gt;')) || ' ';
+};
 const code = (s: string) => (s ? `\`${s.replace(/`/g, "'")}\`` : ' ');
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
@@ -353,11 +359,11 @@ function stackSection(s: StackReview): string[] {
 
   if (s.newNagFindings.length) {
     out.push('**cdk-nag findings this change introduces**', '');
-    out.push(...table(['Rule', 'Path', 'Status'], s.newNagFindings.map((f) => [f.rule, f.path, f.acknowledged ? `acknowledged: ${f.reason}` : f.level])), '');
+    out.push(...table(['Rule', 'Path', 'Status'], s.newNagFindings.map((f) => [code(f.rule), code(f.path), f.acknowledged ? `acknowledged: ${f.reason}` : f.level])), '');
   }
   if (s.newLintFindings?.length) {
     out.push('**cfn-lint findings this change introduces**', '');
-    out.push(...table(['Rule', 'Level', 'Where', 'Message'], s.newLintFindings.map((f) => [f.rule, f.level, f.where, f.message])), '');
+    out.push(...table(['Rule', 'Level', 'Where', 'Message'], s.newLintFindings.map((f) => [f.rule, f.level, code(f.where), f.message])), '');
   }
   return out;
 }
