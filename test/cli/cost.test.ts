@@ -133,3 +133,30 @@ describe('user errors are one line, exit 1', () => {
     expect(lines).toEqual(['labs: templates folder /nonexistent/cdk.out does not exist']);
   });
 });
+
+test('parameters at their defaults and decidable conditions are resolved; undecidable ones are counted and said so', () => {
+  const e = estimateStack('Conditional', {
+    Parameters: { EnableNat: { Type: 'String', Default: 'no' }, Size: { Type: 'String', Default: 'small' } },
+    Conditions: {
+      UseNat: { 'Fn::Equals': [{ Ref: 'EnableNat' }, 'yes'] },
+      Large: { 'Fn::Equals': [{ Ref: 'Size' }, 'large'] },
+      InUsEast1: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'us-east-1'] },
+    },
+    Resources: {
+      Nat: { Type: 'AWS::EC2::NatGateway', Condition: 'UseNat', Properties: { SubnetId: 'subnet-1', AllocationId: 'eipalloc-1' } },
+      Server: {
+        Type: 'AWS::EC2::Instance',
+        Properties: {
+          InstanceType: { 'Fn::If': ['Large', 't3.large', 't3.micro'] },
+          NetworkInterfaces: [{ DeviceIndex: '0', AssociatePublicIpAddress: 'false', SubnetId: 'subnet-1' }],
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3' } }],
+        },
+      },
+      Zone: { Type: 'AWS::Route53::HostedZone', Condition: 'InUsEast1', Properties: { Name: 'lab.example.' } },
+    },
+  });
+  expect(e.resources.map((r) => r.logicalId)).toEqual(['Server', 'Zone']); // no NAT gateway: EnableNat defaults to "no"
+  expect(e.resources[0].lines.map((l) => l.description)).toEqual(['EC2 instance t3.micro', 'EBS gp3 volume 8 GB']);
+  expect(e.resources[1].notes).toEqual(['created only if condition InUsEast1 holds at deploy time; counted as created']);
+  expect(e.usdPerHour).toBeCloseTo(0.0104 + (8 * 0.08) / HOURS + 0.5 / HOURS, 10);
+});
