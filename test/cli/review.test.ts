@@ -126,6 +126,7 @@ test('--fail-on-destroy: a destructive change exits 2 after the report; a harmle
     runReview(['DestroyStack'], { base: 'main', baseTemplates: BASE, templates: HEAD, failOnDestroy: true, output: out }, undefined, undefined, fixtureLinter),
   ).rejects.toEqual(new CliError('the change destroys or replaces 2 resources (--fail-on-destroy)', 2));
   expect(fs.readFileSync(out, 'utf8')).toContain('## DestroyStack');
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
   await expect(fixtureReview(['UpdateStack', 'CreateStack'], { failOnDestroy: true })).resolves.toContain('## UpdateStack');
 });
 
@@ -141,6 +142,7 @@ test('cfn-lint findings the change introduces, and only those', () => {
   const report = renderReview(reviewStacks('main', readTemplates(path.join(tmp, 'base')), readTemplates(path.join(tmp, 'head')), fixtureLinter));
   expect(report).toContain("| E3012 | Warning | `Resources/Q/Properties/DelaySeconds` | 'abc' is not of type 'integer' |");
   expect(report).not.toContain('W3005');
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test("cfn-lint's JSON output is read by rule, path and message", () => {
@@ -238,6 +240,7 @@ describe('against a git ref', () => {
     );
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'not-git-'));
     await expect(runReview([], { base: 'main' }, outside, deps)).rejects.toThrow(/is not a git checkout .*: labs review compares git commits$/);
+    fs.rmSync(outside, { recursive: true, force: true });
     expect(synthCalls).toHaveLength(2); // only the unknown-stack run got as far as synthesizing
   });
 });
