@@ -48,6 +48,8 @@ export class MicroservicesLabStack extends LabStack {
   /** The deployables of this phase, by name. */
   public readonly services: ReadonlyMap<string, BoardService>;
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The HTTP listener: a 404 default action, and the deployables' rules. */
+  public readonly listener: elbv2.ApplicationListener;
   public readonly host: BoardHost;
 
   constructor(scope: Construct, id: string, props: MicroservicesLabStackProps = {}) {
@@ -104,7 +106,7 @@ export class MicroservicesLabStack extends LabStack {
         "The lab watches traffic move with the target groups' RequestCount metrics and each service's logs; access logs arrive in 5-minute batches and would add a bucket to empty at teardown.",
     });
 
-    const listener = this.loadBalancer.addListener('Http', {
+    const listener = (this.listener = this.loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false, // the security group above already admits port 80
@@ -112,7 +114,7 @@ export class MicroservicesLabStack extends LabStack {
         contentType: 'application/json',
         messageBody: JSON.stringify({ error: 'No route: the message board API is under /api/ (try /api/users).' }),
       }),
-    });
+    }));
 
     const gate = new HealthyTargetsGate(this, 'HealthyTargetsGate');
     const services = new Map<string, BoardService>();
@@ -146,6 +148,7 @@ export class MicroservicesLabStack extends LabStack {
       `${phase}: ${running.map((d) => `${d.title} (${d.pathPatterns.join(', ')})`).join('; ')}. Call one directly with the header ${PREVIEW_HEADER}: <name>.`,
     );
     out('ClusterName', 'The ECS cluster.', this.host.cluster.clusterName);
+    out('ListenerArn', "The load balancer's HTTP listener, whose rules route the board's paths.", this.listener.listenerArn);
     out('LoadBalancerFullName', 'The load balancer as CloudWatch metrics name it (dimension LoadBalancer).', this.loadBalancer.loadBalancerFullName);
     for (const spec of running) {
       const s = services.get(spec.name)!;

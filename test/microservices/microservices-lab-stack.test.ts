@@ -537,3 +537,42 @@ describe('the app and its image', () => {
     expect(instructions).not.toContain('RUN');
   });
 });
+
+describe('the lab guide', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'microservices', 'README.md'), 'utf8');
+  const outputsOf = (phase: BoardPhase) => Object.keys(LABS[phase].json.Outputs!);
+  const everyOutput = new Set(BOARD_PHASES.flatMap(outputsOf));
+
+  test('names only outputs the stack has', () => {
+    const direct = [...guide.matchAll(/\bout (\w+)\b/g)].map((m) => m[1]);
+    expect(direct.length).toBeGreaterThan(5);
+    expect(direct.filter((n) => !everyOutput.has(n))).toEqual([]);
+    // `out ${NAME}Suffix` over the four deployables' prefixes.
+    const suffixes = [...guide.matchAll(/\bout \$\{NAME\}(\w+)/g)].map((m) => m[1]);
+    expect(suffixes.length).toBeGreaterThan(0);
+    for (const suffix of suffixes) {
+      for (const spec of DEPLOYABLES) expect(everyOutput).toContain(`${spec.outputPrefix}${suffix}`);
+    }
+    for (const named of ['NextPhaseCommand', 'TargetHealthCommand', 'DestroyCommand', 'ExpiresAt']) expect(guide).toContain(named);
+  });
+
+  test('its phase commands are the NextPhaseCommand outputs', () => {
+    expect(guide).toContain(LABS.monolith.json.Outputs!.NextPhaseCommand.Value);
+    expect(guide).toContain(LABS.split.json.Outputs!.NextPhaseCommand.Value);
+  });
+
+  test("its cost total is the price table's arithmetic, the same figure the README's lab table gives", () => {
+    const prices = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'cli', 'pricing', 'prices.json'), 'utf8'));
+    const total =
+      prices.loadBalancer.application.usd +
+      2 * prices.publicIpv4.usd +
+      prices.ec2Instance['t4g.micro'].usd +
+      prices.publicIpv4.usd +
+      (30 * prices.ebsGbMonth.gp3.usd) / prices.hoursPerMonth;
+    const figure = total.toFixed(4);
+    expect(figure).toBe('0.0492');
+    expect(guide).toContain(`| **total** | | **${figure}** |`);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toMatch(new RegExp(`^\\| \`MicroservicesLabStack\` .*\\| \\$${figure.replace('.', '\\.')}/h in every phase`, 'm'));
+  });
+});
