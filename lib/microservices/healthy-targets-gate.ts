@@ -1,8 +1,7 @@
 import * as path from 'path';
-import { CustomResource, Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LabFunction } from '../shared/lab-function';
 
@@ -41,6 +40,7 @@ export class HealthyTargetsGate extends Construct {
   /** The function behind every gate. */
   public readonly handler: LabFunction;
   private readonly settleSeconds: number;
+  private readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: HealthyTargetsGateProps = {}) {
     super(scope, id);
@@ -51,6 +51,7 @@ export class HealthyTargetsGate extends Construct {
     }
     if (settle.toSeconds() > 120) throw new Error(`HealthyTargetsGate settleTime must be at most 120 seconds, got ${settle.toSeconds()}`);
     this.settleSeconds = settle.toSeconds();
+    this.timeout = timeout;
 
     this.handler = new LabFunction(this, 'Function', {
       entry: path.join(__dirname, '..', '..', 'lambda', 'healthy-targets', 'index.ts'),
@@ -72,6 +73,9 @@ export class HealthyTargetsGate extends Construct {
     return new CustomResource(scope, id, {
       serviceToken: this.handler.function.functionArn,
       resourceType: 'Custom::HealthyTargets',
+      // If the function ever dies without answering, the deploy fails a minute after its own timeout
+      // rather than after CloudFormation's default hour.
+      serviceTimeout: this.timeout.plus(Duration.minutes(1)),
       properties: {
         TargetGroupArn: options.targetGroup.targetGroupArn,
         MinHealthy: options.minHealthy,

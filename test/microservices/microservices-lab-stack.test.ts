@@ -171,6 +171,7 @@ describe.each(PHASES)('phase %s', (phase, lab) => {
         TargetGroupArn: { Ref: targetGroup[0] },
         MinHealthy: service[1].Properties!.DesiredCount,
         SettleSeconds: 20,
+        ServiceTimeout: '660',
       });
       // The route rule is created only after the gate answered, and deleted before it.
       expect(routeRule[1].DependsOn).toEqual([gate[0]]);
