@@ -83,24 +83,33 @@ function deployEnvironment() {
 /**
  * Builds the app: validates every setting (throwing `ConfigError` before any stack exists), creates every
  * lab stack, and registers cdk-nag's AwsSolutions checks, which run on every stack at synth time.
+ *
+ * @param only build only the labs with these base stack names (tests of one lab synthesize just that
+ *   stack; every setting is still validated). Default: every lab.
  */
-export function createLabsApp(props: AppProps = {}): { app: App; stacks: LabStack[] } {
+export function createLabsApp(props: AppProps = {}, only?: readonly string[]): { app: App; stacks: LabStack[] } {
   // Synthesis is explicit (lib/main.ts): no automatic synth at process exit, which would write an
   // assembly even after a settings error.
   const app = new App({ autoSynth: false, ...props });
   const [shared, ...perLab] = loadSettings(app.node.getAllContext(), SETTINGS_GROUPS);
   const sharedValues = shared.values as SettingValues<typeof LAB_STACK_SETTINGS>;
-  const stacks = LABS.map((definition, i) =>
-    definition.create(
-      app,
-      {
-        ttlHours: sharedValues.ttlHours,
-        stackSuffix: sharedValues.stackSuffix,
-        env: deployEnvironment(),
-        labSettings: perLab[i].given,
-      },
-      perLab[i].values as SettingValues<SettingsDefinition>,
-    ),
+  const unknown = (only ?? []).filter((name) => !LABS.some((l) => l.stackName === name));
+  if (unknown.length > 0) throw new Error(`createLabsApp: no lab named ${unknown.join(', ')}`);
+  const stacks = LABS.flatMap((definition, i) =>
+    only && !only.includes(definition.stackName)
+      ? []
+      : [
+          definition.create(
+            app,
+            {
+              ttlHours: sharedValues.ttlHours,
+              stackSuffix: sharedValues.stackSuffix,
+              env: deployEnvironment(),
+              labSettings: perLab[i].given,
+            },
+            perLab[i].values as SettingValues<SettingsDefinition>,
+          ),
+        ],
   );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stacks };

@@ -271,3 +271,10 @@ function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
   return tags ?? {};
 }
+
+test('a test can build one lab alone; an unknown lab name is an error, not an empty app', () => {
+  const { createLabsApp } = require('../lib/app') as typeof import('../lib/app');
+  const { stacks } = createLabsApp({}, [LABS[0].stackName]);
+  expect(stacks.map((s) => s.node.id)).toEqual([LABS[0].stackName]);
+  expect(() => createLabsApp({}, ['NoSuchLabStack'])).toThrow('createLabsApp: no lab named NoSuchLabStack');
+});

@@ -106,7 +106,7 @@ export class MicroservicesLabStack extends LabStack {
         "The lab watches traffic move with the target groups' RequestCount metrics and each service's logs; access logs arrive in 5-minute batches and would add a bucket to empty at teardown.",
     });
 
-    const listener = (this.listener = this.loadBalancer.addListener('Http', {
+    this.listener = this.loadBalancer.addListener('Http', {
       port: 80,
       protocol: elbv2.ApplicationProtocol.HTTP,
       open: false, // the security group above already admits port 80
@@ -114,7 +114,7 @@ export class MicroservicesLabStack extends LabStack {
         contentType: 'application/json',
         messageBody: JSON.stringify({ error: 'No route: the message board API is under /api/ (try /api/users).' }),
       }),
-    }));
+    });
 
     const gate = new HealthyTargetsGate(this, 'HealthyTargetsGate');
     const services = new Map<string, BoardService>();
@@ -124,7 +124,7 @@ export class MicroservicesLabStack extends LabStack {
         new BoardService(this, spec.constructId, {
           spec,
           host: this.host,
-          listener,
+          listener: this.listener,
           gate,
           appDir: BOARD_APP_DIR,
           desiredCount: props.taskCounts?.[spec.name],

@@ -31,8 +31,8 @@ export interface CfnResourceJson {
  * it. Synthesis runs every validation: cdk-nag's AwsSolutions checks and the no-retained-resource rule, so
  * any test that synthesizes also fails on a new finding.
  */
-export function synthLabs(context: Record<string, unknown> = {}): { app: App; labs: SynthesizedLab[] } {
-  const { app, stacks } = createLabsApp({ context: { ...CDK_JSON_CONTEXT, ...context } });
+export function synthLabs(context: Record<string, unknown> = {}, only?: readonly string[]): { app: App; labs: SynthesizedLab[] } {
+  const { app, stacks } = createLabsApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, only);
   const assembly = app.synth();
   const labs = stacks.map((stack) => {
     const json = assembly.getStackByName(stack.stackName).template;
@@ -41,9 +41,12 @@ export function synthLabs(context: Record<string, unknown> = {}): { app: App; la
   return { app, labs };
 }
 
-/** Synthesizes the app and returns one lab by its base stack name. */
+/**
+ * Synthesizes one lab by its base stack name, as the app builds it (same settings, cdk-nag and checks),
+ * without the other labs' stacks, which cannot change its template.
+ */
 export function synthLab(stackName: string, context: Record<string, unknown> = {}): SynthesizedLab {
-  const lab = synthLabs(context).labs.find((l) => l.stack.node.id.startsWith(stackName));
+  const lab = synthLabs(context, [stackName]).labs.find((l) => l.stack.node.id.startsWith(stackName));
   if (!lab) throw new Error(`no stack ${stackName} in the app`);
   return lab;
 }
