@@ -74,6 +74,11 @@ export function toCliError(err: unknown): CliError | undefined {
   if (/Region is missing/i.test(message)) {
     return new CliError('No AWS region: pass --region <region> or set AWS_REGION (for example AWS_REGION=us-east-1).', EXIT.awsSetup);
   }
+  const badRegion = /Region not accepted: region="([^"]*)"|Invalid region[^"]*"?([^"]*)"?/i.exec(message);
+  if (badRegion) {
+    const value = badRegion[1] ?? badRegion[2] ?? '';
+    return new CliError(`AWS region "${value}" is not valid: pass --region <region> or set AWS_REGION to a region name such as us-east-1.`, EXIT.awsSetup);
+  }
   if (CREDENTIAL_CODES.includes(code) || /Could not load credentials/i.test(message)) {
     const hint = /expired/i.test(`${code} ${message}`)
       ? 'your credentials have expired: sign in again (aws sso login, or new keys)'

@@ -12,6 +12,7 @@ export function registerExtend(program: Command): void {
   withRegion(
     program
       .command('extend')
+      .summary("Move a lab's expiry to N hours from now")
       .description(
         "Move a lab's expiry to N hours from now: its expiry schedule is updated in place (the stack's ExpiresAt output keeps the deploy's time; labs status shows the new one).",
       )

@@ -1,6 +1,10 @@
 import { Command } from 'commander';
+import { registerDestroy } from './destroy';
 import { registerExtend } from './extend';
+import { registerPause, registerResume } from './pause';
+import { registerResults } from './results';
 import { registerStatus } from './status';
+import { registerSweep } from './sweep';
 
 /** Adds one subcommand (with its options and `--help`) to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -9,4 +13,9 @@ export type RegisterCommand = (program: Command) => void;
 export const COMMANDS: readonly RegisterCommand[] = [
   registerStatus,
   registerExtend,
+  registerPause,
+  registerResume,
+  registerDestroy,
+  registerSweep,
+  registerResults,
 ];

@@ -10,6 +10,7 @@ export function registerStatus(program: Command): void {
   withRegion(
     program
       .command('status')
+      .summary('Every lab stack: age, expiry, what bills now and $/hour')
       .description(
         'List every lab stack in the region: its age, when it expires, what in it bills now and an estimated cost per hour; ' +
           'flag stacks past their expiry, and list what deleted stacks left behind.',
