@@ -25,7 +25,10 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 // warning back sets the variable to `false`. It must be set before the first client is built.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-/** How many times a call is tried in all (the first try plus retries) before its error is reported. */
+/**
+ * How many times a call is tried in all (the first try plus retries) before its error is reported; the
+ * SDK's own `AWS_MAX_ATTEMPTS` overrides it.
+ */
 export const MAX_ATTEMPTS = 8;
 
 /** Options every AWS command accepts. */
@@ -67,7 +70,9 @@ export class AwsSession {
   private regionPromise?: Promise<string>;
 
   constructor(options: SessionOptions = {}) {
-    this.config = { region: options.region, maxAttempts: MAX_ATTEMPTS, retryMode: 'adaptive' };
+    const fromEnv = Number(process.env.AWS_MAX_ATTEMPTS);
+    const maxAttempts = Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : MAX_ATTEMPTS;
+    this.config = { region: options.region, maxAttempts, retryMode: 'adaptive' };
   }
 
   private client<T extends { middlewareStack: { add: AddMiddleware } }>(key: string, make: (config: ClientConfig) => T): T {
