@@ -42,7 +42,7 @@ export const clients = () => ({
 export type Clients = ReturnType<typeof clients>;
 
 /** The three tags LabStack puts on a stack and every resource in it. */
-export function labTags(stack: string, lab: string): Tag[] {
+export function labTags(stack: string, lab: string): { Key: string; Value: string }[] {
   return [
     { Key: TAG_KEYS.project, Value: PROJECT_TAG_VALUE },
     { Key: TAG_KEYS.lab, Value: lab },
@@ -109,7 +109,7 @@ function template(resources: Record<string, unknown>, outputs: Record<string, st
   });
 }
 
-async function createStack(c: Clients, name: string, body: string, tags: Tag[]): Promise<string> {
+async function createStack(c: Clients, name: string, body: string, tags: { Key: string; Value: string }[]): Promise<string> {
   const { StackId } = await c.cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: body, Tags: tags }));
   const stack = (await c.cfn.send(new DescribeStacksCommand({ StackName: StackId }))).Stacks?.[0];
   if (stack?.StackStatus !== 'CREATE_COMPLETE') throw new Error(`seed: ${name} is ${stack?.StackStatus}: ${stack?.StackStatusReason}`);

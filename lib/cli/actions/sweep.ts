@@ -218,7 +218,7 @@ export async function executeSweep(
 ): Promise<SweepOutcome[]> {
   const outcomes: SweepOutcome[] = [];
   const deleted: LabResource[] = [];
-  const ordered = [...resources].sort((a, b) => SWEEP_ORDER.indexOf(a.kind) - SWEEP_ORDER.indexOf(b.kind));
+  const ordered = [...resources].sort((a, b) => SWEEP_ORDER.indexOf(a.kind) - SWEEP_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id));
   // Cross-references between the swept security groups are revoked first, or neither could be deleted.
   const groups = ordered.filter((r) => r.kind === 'security-group').map((r) => r.id);
   let waited = false;
