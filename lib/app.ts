@@ -1,31 +1,56 @@
 import { App, AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LabsConfig, loadConfig } from './config';
-import { LabStack } from './shared/lab-stack';
+import { LabStack, LabStackProps } from './shared/lab-stack';
+import {
+  LAB_STACK_SETTINGS,
+  loadSettings,
+  SettingDoc,
+  settingDocs,
+  SettingsDefinition,
+  SettingsGroup,
+  SettingValues,
+} from './shared/settings';
+import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
+/** What every lab's `create` receives besides its own settings: the props every `LabStack` takes. */
+export type CommonLabProps = Omit<LabStackProps, 'lab'>;
+
+/** One lab of the app: its stack, the settings it reads and how to build it. */
+export interface LabDefinition<D extends SettingsDefinition = SettingsDefinition> {
+  /** The stack's base name (without `stackSuffix`), which is also its construct id. */
+  readonly stackName: string;
+  /** The settings only this lab reads, declared beside its stack (`lib/<lab>/settings.ts`). */
+  readonly settings: D;
+  /** Builds the lab's stack. Pass `common` on to the stack's props unchanged. */
+  create(app: App, common: CommonLabProps, settings: SettingValues<D>): LabStack;
+}
+
+/** Declares a lab; checks at compile time that `create` reads only the lab's own settings. */
+function lab<D extends SettingsDefinition>(definition: LabDefinition<D>): LabDefinition {
+  return definition as unknown as LabDefinition;
+}
+
 /**
- * Every lab the app deploys: its base stack name and how to build it from the validated settings.
- * Adding a lab means adding one line here (and its folder under `lib/`).
+ * Every lab the app deploys. Adding a lab means adding one entry here (and its folder under `lib/`).
  */
-export const LABS: ReadonlyArray<{ stackName: string; create: (app: App, config: LabsConfig) => LabStack }> = [
-  {
+export const LABS: readonly LabDefinition[] = [
+  lab({
     stackName: 'StaticSiteLabStack',
-    create: (app, config) =>
-      new StaticSiteLabStack(app, 'StaticSiteLabStack', {
-        ...sharedProps(config),
-        hosting: config.staticSiteHosting,
-      }),
-  },
+    settings: STATIC_SITE_SETTINGS,
+    create: (app, common, settings) =>
+      new StaticSiteLabStack(app, 'StaticSiteLabStack', { ...common, hosting: settings.staticSiteHosting }),
+  }),
 ];
 
-function sharedProps(config: LabsConfig) {
-  return {
-    ttlHours: config.ttlHours,
-    stackSuffix: config.stackSuffix,
-    env: deployEnvironment(),
-  };
-}
+/** Every group of settings the app reads: the shared ones first, then each lab's, in `LABS` order. */
+export const SETTINGS_GROUPS: readonly SettingsGroup[] = [
+  { usedBy: 'every lab', settings: LAB_STACK_SETTINGS },
+  ...LABS.map((l) => ({ usedBy: l.stackName, settings: l.settings })),
+];
+
+/** The documentation of every setting, for the README and its test. */
+export const SETTING_DOCS: readonly SettingDoc[] = settingDocs(SETTINGS_GROUPS);
 
 /**
  * Stacks are environment-agnostic (one template for any account and region) unless the user pins them
@@ -39,15 +64,27 @@ function deployEnvironment() {
 }
 
 /**
- * Builds the app: validates the settings (throwing `ConfigError` before any stack exists), creates every
+ * Builds the app: validates every setting (throwing `ConfigError` before any stack exists), creates every
  * lab stack, and registers cdk-nag's AwsSolutions checks, which run on every stack at synth time.
  */
-export function createLabsApp(props: AppProps = {}): { app: App; config: LabsConfig; stacks: LabStack[] } {
+export function createLabsApp(props: AppProps = {}): { app: App; stacks: LabStack[] } {
   // Synthesis is explicit (lib/main.ts): no automatic synth at process exit, which would write an
   // assembly even after a settings error.
   const app = new App({ autoSynth: false, ...props });
-  const config = loadConfig(app.node.getAllContext());
-  const stacks = LABS.map((lab) => lab.create(app, config));
+  const [shared, ...perLab] = loadSettings(app.node.getAllContext(), SETTINGS_GROUPS);
+  const sharedValues = shared.values as SettingValues<typeof LAB_STACK_SETTINGS>;
+  const stacks = LABS.map((definition, i) =>
+    definition.create(
+      app,
+      {
+        ttlHours: sharedValues.ttlHours,
+        stackSuffix: sharedValues.stackSuffix,
+        env: deployEnvironment(),
+        labSettings: perLab[i].given,
+      },
+      perLab[i].values as SettingValues<SettingsDefinition>,
+    ),
+  );
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, config, stacks };
+  return { app, stacks };
 }

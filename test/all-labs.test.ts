@@ -136,12 +136,16 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       ]);
     });
 
-    test('the outputs say when the lab expires and how to delete it', () => {
+    test('the outputs say when the lab expires, and how to delete or extend it with the same settings', () => {
       const outputs = lab.json.Outputs!;
-      expect(JSON.stringify(outputs.ExpiresAt.Value)).toContain('ExpiresAt');
-      const destroy = `npx cdk destroy ${stackName}${context.stackSuffix ? ` -c stackSuffix=${context.stackSuffix}` : ''}`;
+      expect(outputs.ExpiresAt.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LabExpiry/), 'ExpiresAt'] });
+      // Every setting this configuration gave that the stack reads, so following a command changes nothing else.
+      const ownKeys = Object.keys(LABS.find((l) => stackName.startsWith(l.stackName))!.settings);
+      const args = (keys: string[]) => keys.filter((k) => context[k] !== undefined).map((k) => ` -c ${k}=${context[k]}`).join('');
+      const destroy = `npx cdk destroy ${stackName}${args(['stackSuffix', 'ttlHours', ...ownKeys])}`;
+      const extend = `npx cdk deploy ${stackName}${args(['stackSuffix', ...ownKeys])} -c ttlHours=<hours>`;
       expect(outputs.DestroyCommand.Value).toBe(destroy);
-      expect(JSON.stringify(outputs.Expiry.Value)).toContain(`Sooner: ${destroy}.`);
+      expect(JSON.stringify(outputs.Expiry.Value)).toContain(`Sooner: ${destroy}. Later: ${extend};`);
     });
 
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
@@ -174,7 +178,7 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
     lab.template.resourceCountIs('Custom::LabExpiryTime', 0);
     expect(lab.json.Outputs!.ExpiresAt).toBeUndefined();
     expect(lab.json.Outputs!.Expiry.Value).toBe(
-      `Never expires (ttlHours=0): it costs money until you run npx cdk destroy ${lab.stack.stackName}.`,
+      `Never expires (ttlHours=0): it costs money until you run npx cdk destroy ${lab.stack.stackName} -c ttlHours=0.`,
     );
   }
 });

@@ -4,8 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { MAX_TTL_HOURS } from '../config';
 import { LabFunction } from './lab-function';
+import { isValidTtlHours, TTL_HOURS } from './settings';
 
 /** Properties of a `LabExpiry`. */
 export interface LabExpiryProps {
@@ -46,8 +46,8 @@ export class LabExpiry extends Construct {
 
   constructor(scope: Construct, id: string, props: LabExpiryProps) {
     super(scope, id);
-    if (!Number.isInteger(props.ttlHours) || props.ttlHours < 1 || props.ttlHours > MAX_TTL_HOURS) {
-      throw new Error(`LabExpiry ttlHours must be a whole number from 1 to ${MAX_TTL_HOURS}, got ${props.ttlHours}`);
+    if (!isValidTtlHours(props.ttlHours) || props.ttlHours === 0) {
+      throw new Error(`LabExpiry ttlHours must be a whole number from 1 to ${TTL_HOURS.max} (to never expire, create no LabExpiry), got ${props.ttlHours}`);
     }
     const stack = Stack.of(this);
 

@@ -1,9 +1,9 @@
 import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { DEFAULT_TTL_HOURS, MAX_TTL_HOURS } from '../config';
 import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
 import { LabExpiry } from './expiry';
 import { findRetainedResources, OwnedLogGroups } from './removal';
+import { isValidTtlHours, TTL_HOURS, TTL_HOURS_ALLOWED } from './settings';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from './tags';
 
 /** Which course lab a stack is. */
@@ -14,13 +14,16 @@ export interface LabInfo {
   readonly title: string;
 }
 
-/** Properties every lab stack accepts. */
-export interface LabStackProps extends StackProps {
+/**
+ * Properties every lab stack accepts. `stackName` is not one of them: the stack's name is its id plus
+ * `stackSuffix`, and the `course-labs:stack` tag and every printed command must agree with it.
+ */
+export interface LabStackProps extends Omit<StackProps, 'stackName'> {
   /** Which course lab this stack is. */
   readonly lab: LabInfo;
   /**
    * Hours after deployment at which the stack deletes itself; 0 turns expiry off.
-   * @default DEFAULT_TTL_HOURS (4)
+   * @default TTL_HOURS.default (4)
    */
   readonly ttlHours?: number;
   /**
@@ -29,6 +32,13 @@ export interface LabStackProps extends StackProps {
    * @default - no suffix
    */
   readonly stackSuffix?: string;
+  /**
+   * The lab's own settings that differ from their defaults, as the user typed them (`key` -> value). Every
+   * command the stack prints (destroy, redeploy to extend) carries them, with `ttlHours` and
+   * `stackSuffix`, so following it changes nothing else about the lab.
+   * @default - none: the lab's own settings are at their defaults
+   */
+  readonly labSettings?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -52,10 +62,8 @@ export class LabStack extends Stack {
    * @param id the lab's stack name without suffix, e.g. `StaticSiteLabStack`
    */
   constructor(scope: Construct, id: string, props: LabStackProps) {
-    const { lab, ttlHours = DEFAULT_TTL_HOURS, stackSuffix, ...stackProps } = props;
-    if (!Number.isInteger(ttlHours) || ttlHours < 0 || ttlHours > MAX_TTL_HOURS) {
-      throw new Error(`${id}: ttlHours must be a whole number from 0 to ${MAX_TTL_HOURS}, got ${ttlHours}`);
-    }
+    const { lab, ttlHours = TTL_HOURS.default, stackSuffix, labSettings = {}, ...stackProps } = props;
+    if (!isValidTtlHours(ttlHours)) throw new Error(`${id}: ttlHours must be ${TTL_HOURS_ALLOWED}, got ${ttlHours}`);
     const stackName = stackSuffix ? `${id}-${stackSuffix}` : id;
     const labTags = { [TAG_KEYS.project]: PROJECT_TAG_VALUE, [TAG_KEYS.lab]: lab.id, [TAG_KEYS.stack]: stackName };
     super(scope, stackName, {
@@ -78,7 +86,12 @@ export class LabStack extends Stack {
     // Validations run after all aspects, so this sees the final removal policies.
     this.node.addValidation({ validate: () => findRetainedResources(this) });
 
-    const destroy = `npx cdk destroy ${this.stackName}${stackSuffix ? ` -c stackSuffix=${stackSuffix}` : ''}`;
+    // The settings this stack was built with, so that the commands it prints rebuild the same stack.
+    const suffixArg = stackSuffix ? contextArgs({ stackSuffix }) : '';
+    const labArgs = contextArgs(labSettings);
+    const ttlArg = ttlHours !== TTL_HOURS.default ? contextArgs({ ttlHours: String(ttlHours) }) : '';
+    const destroy = `npx cdk destroy ${this.stackName}${suffixArg}${ttlArg}${labArgs}`;
+    const extend = `npx cdk deploy ${this.stackName}${suffixArg}${labArgs} -c ttlHours=<hours>`;
     new CfnOutput(this, 'DestroyCommand', {
       description: 'Deletes this lab and everything in it (run from the course-labs checkout).',
       value: destroy,
@@ -94,7 +107,7 @@ export class LabStack extends Stack {
         description: 'How this lab expires.',
         value:
           `Deletes itself at ${expiry.expiresAt} UTC, ${ttlHours} h after the deploy that set ttlHours. ` +
-          `Sooner: ${destroy}. Later: redeploy with -c ttlHours=<hours>; the clock restarts at that deploy ` +
+          `Sooner: ${destroy}. Later: ${extend}; the clock restarts at that deploy ` +
           '(a redeploy that does not change ttlHours keeps the current time).',
       });
     } else {
@@ -104,4 +117,11 @@ export class LabStack extends Stack {
       });
     }
   }
+}
+
+/** ` -c key=value` for each setting, quoted for a POSIX shell where a value needs it. */
+function contextArgs(settings: Readonly<Record<string, string>>): string {
+  return Object.entries(settings)
+    .map(([key, value]) => ` -c ${key}=${/^[A-Za-z0-9._\/:@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
+    .join('');
 }

@@ -1,9 +1,12 @@
+import * as path from 'path';
 import { Aws, CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SiteHosting } from '../config';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
-import { SiteBucket } from './site-bucket';
-import { SiteDistribution } from './site-distribution';
+import { SiteBucket, SiteHosting } from '../shared/static-site/site-bucket';
+import { SiteDistribution } from '../shared/static-site/site-distribution';
+
+/** The site's pages in the repository; edit them and redeploy. */
+export const SITE_CONTENT_DIR = path.join(__dirname, 'site');
 
 /** Course lab 2. */
 export const STATIC_SITE_LAB: LabInfo = { id: 'static-site', title: 'S3 static website' };
@@ -32,10 +35,12 @@ export class StaticSiteLabStack extends LabStack {
     super(scope, id, { ...props, lab: STATIC_SITE_LAB });
     const hosting = props.hosting ?? 'cloudfront';
 
-    this.site = new SiteBucket(this, 'Site', { hosting });
+    this.site = new SiteBucket(this, 'Site', { contentDir: SITE_CONTENT_DIR, hosting });
     const bucket = this.site.bucket;
     this.siteUrl =
-      hosting === 'website' ? bucket.bucketWebsiteUrl : new SiteDistribution(this, 'Cdn', { bucket }).url;
+      hosting === 'website'
+        ? bucket.bucketWebsiteUrl
+        : new SiteDistribution(this, 'Cdn', { bucket, comment: 'Course lab: S3 static website' }).url;
 
     const out = (id: string, description: string, value: string) => new CfnOutput(this, id, { description, value });
     const name = bucket.bucketName;

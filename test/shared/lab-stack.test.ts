@@ -139,5 +139,37 @@ describe('LabExpiry', () => {
 });
 
 test.each([-1, 2.5, 169])('LabStack refuses ttlHours %p', (ttlHours) => {
-  expect(() => newStack({ ttlHours })).toThrow('TestLabStack: ttlHours must be a whole number from 0 to 168');
+  expect(() => newStack({ ttlHours })).toThrow('TestLabStack: ttlHours must be a whole number of hours from 0 (never expire) to 168');
+});
+
+describe('the commands a stack prints carry its own settings', () => {
+  const outputsOf = (props: Partial<ConstructorParameters<typeof LabStack>[2]>) => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    const stack = new LabStack(app, 'TestLabStack', { lab: LAB, ttlHours: 0, ...props });
+    new s3.Bucket(stack, 'Something', { removalPolicy: RemovalPolicy.DESTROY }); // a template needs a resource
+    return Template.fromStack(stack).toJSON().Outputs;
+  };
+
+  test('suffix, ttlHours and the lab settings, in that order, with shell quoting where a value needs it', () => {
+    const outputs = outputsOf({ stackSuffix: 'bob', labSettings: { workerCount: '3', sshCidr: '203.0.113.7/32', note: "it's here" } });
+    expect(outputs.DestroyCommand.Value).toBe(
+      "npx cdk destroy TestLabStack-bob -c stackSuffix=bob -c ttlHours=0 -c workerCount=3 -c sshCidr=203.0.113.7/32 -c note='it'\\''s here'",
+    );
+  });
+
+  test('the redeploy that extends a lab keeps every other setting and sets only ttlHours', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    const stack = new LabStack(app, 'TestLabStack', { lab: LAB, ttlHours: 6, labSettings: { phase: 'split' } });
+    const expiry = JSON.stringify(Template.fromStack(stack).toJSON().Outputs.Expiry.Value);
+    expect(expiry).toContain('Sooner: npx cdk destroy TestLabStack -c ttlHours=6 -c phase=split.');
+    expect(expiry).toContain('Later: npx cdk deploy TestLabStack -c phase=split -c ttlHours=<hours>;');
+  });
+
+  test('stackName is not a prop: the name is the id plus the suffix, as the stack tag says', () => {
+    const app = new App({ context: CDK_JSON_CONTEXT });
+    // @ts-expect-error stackName is omitted from LabStackProps
+    const props: ConstructorParameters<typeof LabStack>[2] = { lab: LAB, stackName: 'Other' };
+    expect(props).toBeDefined();
+    expect(new LabStack(app, 'TestLabStack', { lab: LAB, stackSuffix: 'x' }).stackName).toBe('TestLabStack-x');
+  });
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
-import { SITE_CONTENT_DIR } from '../../lib/static-site/site-bucket';
+import { SITE_CONTENT_DIR } from '../../lib/static-site/static-site-lab-stack';
 import { normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
 
 const cloudfront = synthLab('StaticSiteLabStack');

@@ -8,6 +8,22 @@ import { Construct } from 'constructs';
 export interface SiteDistributionProps {
   /** The private bucket that holds the site. */
   readonly bucket: s3.IBucket;
+  /**
+   * What the distribution is for, shown in the CloudFront console.
+   * @default 'Course lab site'
+   */
+  readonly comment?: string;
+  /**
+   * A single-page app: a missing key is answered with `/index.html` and status 200, so the page's own
+   * router shows it.
+   * @default false
+   */
+  readonly singlePageApp?: boolean;
+  /**
+   * The page shown, with status 404, for a missing key (when not a single-page app).
+   * @default '/error.html'
+   */
+  readonly errorPagePath?: string;
 }
 
 /**
@@ -23,7 +39,7 @@ export class SiteDistribution extends Construct {
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'Course lab: S3 static website',
+      comment: props.comment ?? 'Course lab site',
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(props.bucket),
@@ -31,11 +47,13 @@ export class SiteDistribution extends Construct {
         // The exercise is "upload a new version, reload, see it": caching would hide the new version.
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       },
-      // Without s3:ListBucket, S3 answers 403 for a missing key; show the site's own error page as a 404.
-      errorResponses: [
-        { httpStatus: 403, responseHttpStatus: 404, responsePagePath: '/error.html', ttl: Duration.seconds(10) },
-        { httpStatus: 404, responseHttpStatus: 404, responsePagePath: '/error.html', ttl: Duration.seconds(10) },
-      ],
+      // Without s3:ListBucket, S3 answers 403 for a missing key: show the site's own error page as a 404,
+      // or, for a single-page app, the app itself, whose router handles the path.
+      errorResponses: [403, 404].map((httpStatus) =>
+        props.singlePageApp
+          ? { httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(10) }
+          : { httpStatus, responseHttpStatus: 404, responsePagePath: props.errorPagePath ?? '/error.html', ttl: Duration.seconds(10) },
+      ),
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100, // the cheapest edge locations are plenty for a lab
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
     });

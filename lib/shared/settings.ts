@@ -1,0 +1,284 @@
+/**
+ * The one settings mechanism of the app.
+ *
+ * Every setting is a CDK context value (`-c key=value` on the command line, or the `context` block of
+ * `cdk.json`). The settings every lab stack shares are declared here (`LAB_STACK_SETTINGS`); each lab
+ * declares its own beside its stack (`lib/<lab>/settings.ts`) with the same builders, and the app
+ * (`lib/app.ts`) composes them all with `loadSettings`. A bad value or an unknown key becomes a
+ * `ConfigError` whose message names the key, the value and what is allowed, before any stack exists.
+ */
+
+/** Thrown for any invalid setting. Its message is the whole user-facing explanation, one line. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** One setting: its documentation (the README's settings table is checked against it) and its parser. */
+export interface SettingDefinition<T> {
+  /** What the setting does, for the README. */
+  readonly description: string;
+  /** The value when the key is not given. */
+  readonly defaultValue: T;
+  /** The default as a user would type it (`(none)` when there is none). */
+  readonly defaultText: string;
+  /** What the setting accepts, phrased to finish the sentence "Allowed: ...". */
+  readonly allowed: string;
+  /** The parsed value, or `undefined` when `raw` is not allowed. */
+  parse(raw: unknown): T | undefined;
+}
+
+/** A group of settings, by context key. Keys are camelCase identifiers, unique across the whole app. */
+export type SettingsDefinition = { readonly [key: string]: SettingDefinition<any> };
+
+/** The typed values of a group of settings. */
+export type SettingValues<D extends SettingsDefinition> = {
+  readonly [K in keyof D]: D[K] extends SettingDefinition<infer T> ? T : never;
+};
+
+/** A setting as the README documents it. */
+export interface SettingDoc {
+  readonly key: string;
+  readonly description: string;
+  readonly defaultText: string;
+  readonly allowed: string;
+  /** Which stacks read it: `every lab` or a stack name. */
+  readonly usedBy: string;
+}
+
+/** A group of settings and who reads them, as `loadSettings` takes it. */
+export interface SettingsGroup {
+  /** `every lab`, or the base name of the one stack that reads these settings. */
+  readonly usedBy: string;
+  readonly settings: SettingsDefinition;
+}
+
+/** What `loadSettings` returns for one group. */
+export interface LoadedSettings {
+  /** Every setting of the group, typed by its definition. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * The group's settings that differ from their defaults, exactly as the user gave them (`key` -> text).
+   * Commands a stack prints carry these, so following them changes nothing else.
+   */
+  readonly given: Readonly<Record<string, string>>;
+}
+
+/**
+ * Context keys that are plain identifiers (`ttlHours`) are ours; CDK's own keys always contain a separator
+ * (`@aws-cdk/aws-s3:flag`, `aws:cdk:enable-path-metadata`, `acknowledged-issue-numbers`, cached lookups
+ * such as `availability-zones:account=...`). So any plain identifier we do not know is a mistake.
+ */
+const OUR_KEY_SHAPE = /^[A-Za-z][A-Za-z0-9]*$/;
+
+/**
+ * Reads and validates every group's settings from a CDK context object.
+ *
+ * Refused, with a hint: a plain identifier that is not a setting (`ttlHourz`), and any key that is a
+ * setting written another way (`ttl-hours`, `TTL_HOURS`, `ttlhours`), which CDK would otherwise pass
+ * through unread.
+ *
+ * @returns one `LoadedSettings` per group, in the order given
+ * @throws ConfigError naming the key, the value and what is allowed, for the first problem found
+ */
+export function loadSettings(context: Record<string, unknown>, groups: readonly SettingsGroup[]): LoadedSettings[] {
+  const known = groups.flatMap((g) => Object.keys(g.settings));
+  const duplicate = known.find((key, i) => known.indexOf(key) !== i);
+  if (duplicate) throw new Error(`setting "${duplicate}" is declared twice; setting keys must be unique across the app`);
+  const byNormalForm = new Map(known.map((key) => [normalForm(key), key]));
+
+  for (const key of Object.keys(context).sort()) {
+    if (known.includes(key)) continue;
+    const sameSetting = byNormalForm.get(normalForm(key));
+    if (sameSetting) {
+      throw new ConfigError(
+        `Context key ${show(key)} (value ${show(context[key])}) is not read: setting keys are case-sensitive. Use "${sameSetting}".`,
+      );
+    }
+    if (OUR_KEY_SHAPE.test(key)) {
+      const hint = closest(key, known);
+      throw new ConfigError(
+        `Unknown context key ${show(key)} (value ${show(context[key])}).` +
+          (hint ? ` Did you mean "${hint}"?` : '') +
+          ` Known keys: ${known.join(', ')}.`,
+      );
+    }
+  }
+
+  return groups.map(({ settings }) => {
+    const values: Record<string, unknown> = {};
+    const given: Record<string, string> = {};
+    for (const [key, definition] of Object.entries(settings)) {
+      const raw = context[key];
+      if (raw === undefined) {
+        values[key] = definition.defaultValue;
+        continue;
+      }
+      const value = definition.parse(raw);
+      if (value === undefined) {
+        throw new ConfigError(`Invalid value ${show(raw)} for context key "${key}". Allowed: ${definition.allowed}.`);
+      }
+      values[key] = value;
+      if (value !== definition.defaultValue) given[key] = String(raw).trim();
+    }
+    return { values, given };
+  });
+}
+
+/** The documentation of every setting of the groups, in order, for the README and its test. */
+export function settingDocs(groups: readonly SettingsGroup[]): SettingDoc[] {
+  return groups.flatMap(({ usedBy, settings }) =>
+    Object.entries(settings).map(([key, { description, defaultText, allowed }]) => ({
+      key,
+      description,
+      defaultText,
+      allowed,
+      usedBy,
+    })),
+  );
+}
+
+// ---- Builders: each lab declares its settings with these, so every message reads the same way. ----
+
+/** Text of a raw context value (`-c` gives strings; `cdk.json` may give numbers or booleans). */
+function text(raw: unknown): string | undefined {
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  if (typeof raw === 'string') return raw.trim();
+  return undefined;
+}
+
+/** A whole number from `min` to `max`. */
+export function wholeNumberSetting(
+  options: { description: string; defaultValue: number; min: number; max: number; allowed?: string },
+): SettingDefinition<number> {
+  const { description, defaultValue, min, max } = options;
+  return {
+    description,
+    defaultValue,
+    defaultText: String(defaultValue),
+    allowed: options.allowed ?? `a whole number from ${min} to ${max}`,
+    parse: (raw) => {
+      const t = text(raw);
+      if (t === undefined || !/^\d+$/.test(t)) return undefined;
+      const n = Number(t);
+      return n >= min && n <= max ? n : undefined;
+    },
+  };
+}
+
+/** One of a fixed list of names, spelt exactly (no other case). */
+export function choiceSetting<T extends string>(
+  options: { description: string; defaultValue: T; choices: readonly T[] },
+): SettingDefinition<T> {
+  const { description, defaultValue, choices } = options;
+  return {
+    description,
+    defaultValue,
+    defaultText: defaultValue,
+    allowed: choices.length === 2 ? choices.join(' or ') : `one of ${choices.join(', ')}`,
+    parse: (raw) => choices.find((c) => c === text(raw)),
+  };
+}
+
+/** `true` or `false`. */
+export function booleanSetting(options: { description: string; defaultValue: boolean }): SettingDefinition<boolean> {
+  return {
+    description: options.description,
+    defaultValue: options.defaultValue,
+    defaultText: String(options.defaultValue),
+    allowed: 'true or false',
+    parse: (raw) => {
+      const t = text(raw);
+      return t === 'true' ? true : t === 'false' ? false : undefined;
+    },
+  };
+}
+
+/**
+ * A string that `check` accepts (after trimming; an empty string is never accepted), or `undefined` when
+ * the key is not given. `check` returns the value to use, or `undefined` to refuse it.
+ */
+export function optionalTextSetting(options: {
+  description: string;
+  allowed: string;
+  check: (value: string) => string | undefined;
+}): SettingDefinition<string | undefined> {
+  return {
+    description: options.description,
+    defaultValue: undefined,
+    defaultText: '(none)',
+    allowed: options.allowed,
+    parse: (raw) => {
+      const t = typeof raw === 'string' ? raw.trim() : undefined;
+      return t ? options.check(t) : undefined;
+    },
+  };
+}
+
+// ---- The settings every lab stack reads. ----
+
+/** How long a lab may live: a lab session with time to spare by default, one week at most, 0 for never. */
+export const TTL_HOURS = { default: 4, min: 0, max: 168 } as const;
+
+/** The one check of a `ttlHours` value, used by the setting, `LabStack` and `LabExpiry` alike. */
+export function isValidTtlHours(hours: number): boolean {
+  return Number.isInteger(hours) && hours >= TTL_HOURS.min && hours <= TTL_HOURS.max;
+}
+
+/** The allowed values of `ttlHours`, in words. */
+export const TTL_HOURS_ALLOWED = `a whole number of hours from ${TTL_HOURS.min} (never expire) to ${TTL_HOURS.max}`;
+
+/** Settings read by every lab stack. */
+export const LAB_STACK_SETTINGS = {
+  ttlHours: wholeNumberSetting({
+    description:
+      'Hours after deployment at which each lab stack deletes itself (an EventBridge Scheduler one-time schedule calls CloudFormation DeleteStack). `0` turns expiry off.',
+    defaultValue: TTL_HOURS.default,
+    min: TTL_HOURS.min,
+    max: TTL_HOURS.max,
+    allowed: TTL_HOURS_ALLOWED,
+  }),
+  stackSuffix: optionalTextSetting({
+    description:
+      'Appended to every stack name with a hyphen, so two people (or two copies) can deploy the same lab in one account without colliding.',
+    allowed: '1 to 20 letters, digits or hyphens, starting with a letter or digit',
+    check: (value) => (/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/.test(value) ? value : undefined),
+  }),
+} satisfies SettingsDefinition;
+
+function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A key with case and separators removed: `ttl-hours`, `TTL_HOURS` and `ttlhours` all read `ttlhours`. */
+function normalForm(key: string): string {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** The known key within two edits of `key` (case-insensitive), if there is exactly one best. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

@@ -1,0 +1,134 @@
+import { SETTINGS_GROUPS } from '../../lib/app';
+import {
+  booleanSetting,
+  choiceSetting,
+  ConfigError,
+  LAB_STACK_SETTINGS,
+  loadSettings,
+  SettingsGroup,
+  TTL_HOURS,
+  wholeNumberSetting,
+} from '../../lib/shared/settings';
+
+/** The app's real settings: the shared ones and every lab's. */
+function load(context: Record<string, unknown>, groups: readonly SettingsGroup[] = SETTINGS_GROUPS) {
+  return loadSettings(context, groups);
+}
+
+function errorOf(context: Record<string, unknown>, groups?: readonly SettingsGroup[]): string {
+  try {
+    load(context, groups);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const KNOWN = SETTINGS_GROUPS.flatMap((g) => Object.keys(g.settings)).join(', ');
+
+describe('loadSettings over the app', () => {
+  test('defaults when nothing is set, and nothing counts as given', () => {
+    const [shared, staticSite] = load({});
+    expect(shared).toEqual({ values: { ttlHours: TTL_HOURS.default, stackSuffix: undefined }, given: {} });
+    expect(staticSite).toEqual({ values: { staticSiteHosting: 'cloudfront' }, given: {} });
+  });
+
+  test('reads strings from -c and numbers from cdk.json; only non-defaults count as given', () => {
+    const [shared, staticSite] = load({ ttlHours: '0', stackSuffix: 'alice-2', staticSiteHosting: 'website' });
+    expect(shared).toEqual({ values: { ttlHours: 0, stackSuffix: 'alice-2' }, given: { ttlHours: '0', stackSuffix: 'alice-2' } });
+    expect(staticSite).toEqual({ values: { staticSiteHosting: 'website' }, given: { staticSiteHosting: 'website' } });
+    expect(load({ ttlHours: 12 })[0].values.ttlHours).toBe(12);
+    expect(load({ ttlHours: ` ${TTL_HOURS.max} ` })[0].values.ttlHours).toBe(TTL_HOURS.max);
+    expect(load({ staticSiteHosting: 'cloudfront' })[1].given).toEqual({});
+  });
+
+  test("ignores CDK's own context keys", () => {
+    expect(() =>
+      load({
+        '@aws-cdk/aws-s3:createDefaultLoggingPolicy': true,
+        'aws:cdk:enable-path-metadata': true,
+        'acknowledged-issue-numbers': [1],
+        'cli-telemetry': false,
+        'availability-zones:account=1:region=x': ['a'],
+      }),
+    ).not.toThrow();
+  });
+
+  test.each([
+    ['abc', '"abc"'],
+    ['-1', '"-1"'],
+    ['1.5', '"1.5"'],
+    [String(TTL_HOURS.max + 1), `"${TTL_HOURS.max + 1}"`],
+    [2.5, '2.5'],
+    [true, 'true'],
+    ['', '""'],
+  ])('ttlHours %p is refused with the key, the value and what is allowed', (value, shown) => {
+    expect(errorOf({ ttlHours: value })).toBe(
+      `Invalid value ${shown} for context key "ttlHours". Allowed: a whole number of hours from 0 (never expire) to ${TTL_HOURS.max}.`,
+    );
+  });
+
+  test.each(['', ' ', '-alice', 'has space', 'a'.repeat(21), 'under_score'])('stackSuffix %p is refused', (value) => {
+    expect(errorOf({ stackSuffix: value })).toBe(
+      `Invalid value ${JSON.stringify(value)} for context key "stackSuffix". Allowed: 1 to 20 letters, digits or hyphens, starting with a letter or digit.`,
+    );
+  });
+
+  test.each(['s3', 'CloudFront', ''])('staticSiteHosting %p is refused', (value) => {
+    expect(errorOf({ staticSiteHosting: value })).toBe(
+      `Invalid value ${JSON.stringify(value)} for context key "staticSiteHosting". Allowed: cloudfront or website.`,
+    );
+  });
+
+  test('an unknown key is refused, with a suggestion when it looks like a typo', () => {
+    expect(errorOf({ ttlHourz: '3' })).toBe(`Unknown context key "ttlHourz" (value "3"). Did you mean "ttlHours"? Known keys: ${KNOWN}.`);
+    expect(errorOf({ colour: 'red' })).toBe(`Unknown context key "colour" (value "red"). Known keys: ${KNOWN}.`);
+  });
+
+  test.each(['ttl-hours', 'TTL_HOURS', 'ttlhours', 'TtlHours', 'ttl_hours', 'static-site-hosting', 'StaticSiteHosting'])(
+    'a setting written another way (%p) is refused with the right spelling, not silently ignored',
+    (key) => {
+      const right = key.toLowerCase().startsWith('ttl') ? 'ttlHours' : 'staticSiteHosting';
+      expect(errorOf({ [key]: '3' })).toBe(
+        `Context key "${key}" (value "3") is not read: setting keys are case-sensitive. Use "${right}".`,
+      );
+    },
+  );
+
+  test('every message is a single line, even for a value with a line break', () => {
+    for (const context of [{ ttlHours: 'x\ny' }, { 'ttl\nHours': '1' }, { ttlHourz: 'a\nb' }]) {
+      expect(errorOf(context)).not.toContain('\n');
+    }
+  });
+});
+
+describe('the mechanism composes each lab\'s own settings', () => {
+  const labA: SettingsGroup = {
+    usedBy: 'LabA',
+    settings: {
+      workerCount: wholeNumberSetting({ description: 'workers', defaultValue: 2, min: 1, max: 10 }),
+      orchestrator: choiceSetting({ description: 'which', defaultValue: 'kubernetes', choices: ['kubernetes', 'swarm'] }),
+    },
+  };
+  const labB: SettingsGroup = { usedBy: 'LabB', settings: { spark: booleanSetting({ description: 'spark', defaultValue: false }) } };
+  const groups = [{ usedBy: 'every lab', settings: LAB_STACK_SETTINGS }, labA, labB];
+
+  test('each group gets its own values and given settings', () => {
+    const [, a, b] = load({ workerCount: '3', spark: 'true' }, groups);
+    expect(a).toEqual({ values: { workerCount: 3, orchestrator: 'kubernetes' }, given: { workerCount: '3' } });
+    expect(b).toEqual({ values: { spark: true }, given: { spark: 'true' } });
+  });
+
+  test("a lab's bad value names the key, the value and what is allowed", () => {
+    expect(errorOf({ workerCount: '11' }, groups)).toBe('Invalid value "11" for context key "workerCount". Allowed: a whole number from 1 to 10.');
+    expect(errorOf({ orchestrator: 'nomad' }, groups)).toBe('Invalid value "nomad" for context key "orchestrator". Allowed: kubernetes or swarm.');
+    expect(errorOf({ spark: 'yes' }, groups)).toBe('Invalid value "yes" for context key "spark". Allowed: true or false.');
+  });
+
+  test('two labs declaring the same key is a programming error, not a user error', () => {
+    expect(() => load({}, [labA, { usedBy: 'LabC', settings: { workerCount: labA.settings.workerCount } }])).toThrow(
+      'setting "workerCount" is declared twice',
+    );
+  });
+});
