@@ -1,6 +1,6 @@
 /** What the AWS commands share: the `--region` option, the session, and one-line errors. */
 import { Command, InvalidArgumentError } from 'commander';
-import { MAX_TTL_HOURS } from '../../config';
+import { TTL_HOURS } from '../../shared/settings';
 import { toCliError } from '../aws/errors';
 import { AwsSession } from '../aws/session';
 
@@ -20,8 +20,8 @@ export function parseRegion(value: string): string {
 
 /** Parses `--hours`: a whole number of hours from 1 to the longest ttlHours a deploy accepts. */
 export function parseHours(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > MAX_TTL_HOURS) {
-    throw new InvalidArgumentError(`"${value}" is not allowed: a whole number of hours from 1 to ${MAX_TTL_HOURS}.`);
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > TTL_HOURS.max) {
+    throw new InvalidArgumentError(`"${value}" is not allowed: a whole number of hours from 1 to ${TTL_HOURS.max}.`);
   }
   return Number(value);
 }
