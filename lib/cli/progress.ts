@@ -27,7 +27,9 @@ export function progressDisplay(stackNames: readonly string[]): ProgressDisplay 
   const width = Math.max(...stackNames.map((n) => n.length));
   const multibar = new MultiBar(
     {
-      format: '{stack} |{bar}| {value}/{total} resources deleted | {status}',
+      // Short enough for an 80-column terminal with a 25-character stack name.
+      format: '{stack} {bar} {value}/{total} deleted {status}',
+      barsize: 20,
       hideCursor: true,
       clearOnComplete: false,
       stopOnComplete: false,
