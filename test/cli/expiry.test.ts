@@ -107,3 +107,11 @@ test('extend rounds up to the minute as the deploy does, and refuses a time past
   await expect(extendExpiry(session, { name: 'n', group: 'g', schedule: ending }, 8, now)).rejects.toThrow('has an end date (2026-11-26 16:00 UTC) before 2026-11-26 20:01 UTC');
   expect(calls).toHaveLength(1);
 });
+
+test('a physical id that is an ARN names the group itself', async () => {
+  const { session, calls } = scriptedSession({ GetScheduleCommand: () => schedule });
+  const arn = `arn:aws:scheduler:us-east-1:123456789012:schedule/SiteLabStack-expiry/${schedule.Name}`;
+  const found = await findExpirySchedule(session, stack, [{ ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: arn, ResourceStatus: 'CREATE_COMPLETE' }] as never[]);
+  expect(found).toMatchObject({ name: schedule.Name, group: 'SiteLabStack-expiry' });
+  expect(calls.map((c) => c.command)).toEqual(['GetScheduleCommand']);
+});

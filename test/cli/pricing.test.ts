@@ -125,6 +125,14 @@ describe('priceItem', () => {
     expect(priceItem({ kind: 'vpc-endpoint', endpointType: 'GatewayLoadBalancer', azCount: 1 }).priced).toBe(false);
   });
 
+  test('monthly fees are prorated over 730 hours; provisioned DynamoDB capacity by the unit-hour', () => {
+    expect(usd(priceItem({ kind: 'hosted-zone' }))).toBeCloseTo(0.5 / 730, 12);
+    expect(usd(priceItem({ kind: 'kms-key' }))).toBeCloseTo(1 / 730, 12);
+    expect(usd(priceItem({ kind: 'secret' }))).toBeCloseTo(0.4 / 730, 12);
+    expect(usd(priceItem({ kind: 'cloudwatch-alarm' }))).toBeCloseTo(0.1 / 730, 12);
+    expect(usd(priceItem({ kind: 'dynamodb-provisioned', readCapacityUnits: 10, writeCapacityUnits: 2 }))).toBeCloseTo(10 * 0.00013 + 2 * 0.00065, 12);
+  });
+
   test('every priced figure names the table entries it came from, with source and date', () => {
     const p = priceItem({ kind: 'emr-node', instanceType: 'm5.xlarge' });
     expect(p.priced && p.components.map((c) => [c.what, c.source, c.checked])).toEqual([

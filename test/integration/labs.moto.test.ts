@@ -121,11 +121,11 @@ async function expectDecoysUntouched() {
 const leftoverIds = () => Object.values(s.leftovers);
 
 /**
- * moto's CloudFormation cannot create an AWS::Scheduler::Schedule, so the stack's resource list is given the
- * schedule as CloudFormation would list it (type, logical id, physical id = the schedule's name). Everything
+ * moto's CloudFormation cannot create an AWS::Scheduler::Schedule (or its group), so the stack's resource list
+ * is given them as CloudFormation would list them (type, logical id, physical id = the name). Everything
  * else (ListSchedules, GetSchedule, UpdateSchedule) is moto's.
  */
-function listScheduleInStack(stackId: string, scheduleName: string) {
+function listScheduleInStack(stackId: string, scheduleName: string, group?: string) {
   const original = CloudFormationClient.prototype.send;
   jest.spyOn(CloudFormationClient.prototype, 'send').mockImplementation(async function (this: CloudFormationClient, command: unknown, ...rest: unknown[]) {
     const result = await (original as (...a: unknown[]) => Promise<unknown>).call(this, command, ...rest);
@@ -133,6 +133,10 @@ function listScheduleInStack(stackId: string, scheduleName: string) {
       const out = result as ListStackResourcesCommandOutput;
       out.StackResourceSummaries = [
         ...(out.StackResourceSummaries ?? []),
+        // LabExpiry's own schedule group, as the stack lists it (physical id = the group's name).
+        ...(group
+          ? [{ LogicalResourceId: 'LabExpiryScheduleGroup1A2B3C4D', PhysicalResourceId: group, ResourceType: 'AWS::Scheduler::ScheduleGroup', ResourceStatus: 'CREATE_COMPLETE' as const, LastUpdatedTimestamp: new Date() }]
+          : []),
         {
           LogicalResourceId: 'LabExpiryDeleteStackSchedule9B1C2D3E',
           PhysicalResourceId: scheduleName,
@@ -328,7 +332,7 @@ test('extend moves the expiry schedule in place, keeping its other fields, and l
   const { name } = await seedExpirySchedule(c, s.stackIds[STATIC], group, '2026-11-26T06:00:00');
   // A look-alike in the default group, of the same name, that deletes another stack: never touched.
   await seedExpirySchedule(c, s.stackIds[HADOOP], 'default', '2026-11-26T06:00:00');
-  listScheduleInStack(s.stackIds[STATIC], name);
+  listScheduleInStack(s.stackIds[STATIC], name, group);
   const getSchedule = async (GroupName: string) => {
     const { $metadata, ...schedule } = await c.scheduler.send(new GetScheduleCommand({ Name: name, GroupName }));
     return schedule;

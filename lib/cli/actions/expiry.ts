@@ -68,12 +68,16 @@ export async function findExpirySchedule(
   const stackGroups = new Set(live.filter((r) => r.ResourceType === 'AWS::Scheduler::ScheduleGroup').map((r) => r.PhysicalResourceId));
 
   for (const resource of listed) {
-    // A schedule's physical id is its name; its group is whichever group holds a schedule of that name
-    // (the stack's own group if it has one, else `default`), so every group is searched.
-    const name = resource.PhysicalResourceId as string;
-    const groups: string[] = [];
-    for await (const page of paginateListSchedules({ client: session.scheduler }, { NamePrefix: name })) {
-      for (const s of page.Schedules ?? []) if (s.Name === name && s.GroupName) groups.push(s.GroupName);
+    // A schedule's physical id is its name (what Ref returns); its group is whichever group holds a schedule
+    // of that name (the stack's own group if it has one, else `default`), so every group is searched. An
+    // ARN (`...:schedule/<group>/<name>`) names both.
+    const arn = /^arn:[^:]+:scheduler:[^:]*:\d*:schedule\/([^/]+)\/([^/]+)$/.exec(resource.PhysicalResourceId as string);
+    const name = arn ? arn[2] : (resource.PhysicalResourceId as string);
+    const groups: string[] = arn ? [arn[1]] : [];
+    if (!arn) {
+      for await (const page of paginateListSchedules({ client: session.scheduler }, { NamePrefix: name })) {
+        for (const s of page.Schedules ?? []) if (s.Name === name && s.GroupName) groups.push(s.GroupName);
+      }
     }
     groups.sort((a, b) => Number(stackGroups.has(b)) - Number(stackGroups.has(a)) || Number(b === 'default') - Number(a === 'default'));
     for (const group of groups) {

@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
 import { registerExtend } from './extend';
 import { registerPause, registerResume } from './pause';
 import { registerResults } from './results';
+import { registerReview } from './review';
 import { registerStatus } from './status';
 import { registerSweep } from './sweep';
 
@@ -18,4 +20,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerDestroy,
   registerSweep,
   registerResults,
+  registerCost,
+  registerReview,
 ];

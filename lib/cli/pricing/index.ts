@@ -47,6 +47,9 @@ export interface PriceTable {
   readonly vpcInterfaceEndpoint: TablePrice;
   readonly kmsKeyMonth: TablePrice;
   readonly secretMonth: TablePrice;
+  readonly dynamodbProvisioned: { readonly wcuHour: TablePrice; readonly rcuHour: TablePrice };
+  readonly cloudwatchAlarmMonth: TablePrice;
+  readonly hostedZoneMonth: TablePrice;
 }
 
 export type LoadBalancerType = 'application' | 'network' | 'gateway' | 'classic';
@@ -85,7 +88,13 @@ export type BillableItem =
   /** A customer managed KMS key ($/month, prorated). */
   | { readonly kind: 'kms-key' }
   /** A Secrets Manager secret ($/month, prorated). */
-  | { readonly kind: 'secret' };
+  | { readonly kind: 'secret' }
+  /** Provisioned DynamoDB capacity (a table and its global secondary indexes together). */
+  | { readonly kind: 'dynamodb-provisioned'; readonly readCapacityUnits: number; readonly writeCapacityUnits: number }
+  /** A standard-resolution CloudWatch metric alarm ($/month, prorated). */
+  | { readonly kind: 'cloudwatch-alarm' }
+  /** A Route 53 hosted zone, public or private ($/month). */
+  | { readonly kind: 'hosted-zone' };
 
 /** One table entry an hourly figure was computed from. */
 export interface PriceComponent {
@@ -130,7 +139,10 @@ export function loadPriceTable(file: string = TABLE_FILE): PriceTable {
   each('ebsGbMonth', table.ebsGbMonth);
   each('ebsExtras', table.ebsExtras as unknown as Record<string, unknown>);
   for (const arch of ['x86_64', 'arm64'] as const) each(`fargate.${arch}`, table.fargate?.[arch] as unknown as Record<string, unknown>);
-  for (const key of ['natGateway', 'publicIpv4', 'vpcInterfaceEndpoint', 'kmsKeyMonth', 'secretMonth'] as const) check(key, table[key]);
+  each('dynamodbProvisioned', table.dynamodbProvisioned as unknown as Record<string, unknown>);
+  for (const key of ['natGateway', 'publicIpv4', 'vpcInterfaceEndpoint', 'kmsKeyMonth', 'secretMonth', 'cloudwatchAlarmMonth', 'hostedZoneMonth'] as const) {
+    check(key, table[key]);
+  }
   if (!(table.hoursPerMonth > 0)) problems.push('hoursPerMonth must be a positive number');
   if (problems.length) throw new Error(`Invalid price table ${file}: ${problems.join('; ')}`);
   return table;
@@ -283,6 +295,34 @@ export function priceItem(item: BillableItem, table: PriceTable = PRICE_TABLE): 
         basis: `$${table.secretMonth.usd}/month / ${table.hoursPerMonth} h`,
         components: [component('Secrets Manager secret', table.secretMonth, 'secret-month')],
       };
+    case 'dynamodb-provisioned': {
+      const { rcuHour, wcuHour } = table.dynamodbProvisioned;
+      const rcu = item.readCapacityUnits;
+      const wcu = item.writeCapacityUnits;
+      if (!(rcu >= 0) || !(wcu >= 0)) return unpriced(`DynamoDB provisioned capacity unknown (${rcu} RCU, ${wcu} WCU)`);
+      return {
+        priced: true,
+        usdPerHour: rcu * rcuHour.usd + wcu * wcuHour.usd,
+        basis: `${rcu} RCU x $${rcuHour.usd} + ${wcu} WCU x $${wcuHour.usd}`,
+        components: [component('DynamoDB read capacity', rcuHour, 'RCU-hour'), component('DynamoDB write capacity', wcuHour, 'WCU-hour')],
+        note: 'storage and the free tier (25 RCU and 25 WCU per account) are not counted',
+      };
+    }
+    case 'cloudwatch-alarm':
+      return {
+        priced: true,
+        usdPerHour: perMonth(table.cloudwatchAlarmMonth.usd),
+        basis: `$${table.cloudwatchAlarmMonth.usd}/month / ${table.hoursPerMonth} h`,
+        components: [component('CloudWatch metric alarm', table.cloudwatchAlarmMonth, 'alarm-month')],
+      };
+    case 'hosted-zone':
+      return {
+        priced: true,
+        usdPerHour: perMonth(table.hostedZoneMonth.usd),
+        basis: `$${table.hostedZoneMonth.usd}/month / ${table.hoursPerMonth} h`,
+        components: [component('Route 53 hosted zone', table.hostedZoneMonth, 'zone-month')],
+        note: 'Route 53 bills a whole month for a zone kept more than 12 hours; DNS queries are usage',
+      };
     default: {
       const never: never = item;
       return unpriced(`unknown billable item ${JSON.stringify(never)}`);
@@ -313,6 +353,12 @@ export function describeItem(item: BillableItem): string {
       return 'KMS customer managed key';
     case 'secret':
       return 'Secrets Manager secret';
+    case 'dynamodb-provisioned':
+      return `DynamoDB provisioned capacity ${item.readCapacityUnits} RCU / ${item.writeCapacityUnits} WCU`;
+    case 'cloudwatch-alarm':
+      return 'CloudWatch alarm';
+    case 'hosted-zone':
+      return 'Route 53 hosted zone';
   }
 }
 
