@@ -77,7 +77,7 @@ const DOT_SHAPES: Record<NodeKind, string> = {
   entry: 'shape=box, style="rounded,filled", fillcolor="#dbeafe"',
   compute: 'shape=box, style="filled", fillcolor="#fde68a"',
   data: 'shape=cylinder, style="filled", fillcolor="#bbf7d0"',
-  deploy: 'shape=parallelogram, style="filled", fillcolor="#e9d5ff"',
+  deploy: 'shape=note, style="filled", fillcolor="#e9d5ff"',
   plumbing: 'shape=hexagon, style="filled", fillcolor="#f3f4f6"',
 };
 
