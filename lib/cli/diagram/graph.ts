@@ -15,17 +15,9 @@
  *   the path).
  */
 
-/** A CloudFormation template, as far as the diagram reads it. */
-export interface CfnTemplate {
-  readonly Resources?: Record<string, CfnResource>;
-}
+import { CfnResource, CfnTemplate } from '../cost/resolve';
 
-/** One resource of a template. */
-export interface CfnResource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
+export type { CfnTemplate } from '../cost/resolve';
 
 /** What a node is, which decides its shape. */
 export type NodeKind = 'external' | 'entry' | 'compute' | 'data' | 'deploy' | 'plumbing';
@@ -61,6 +53,8 @@ export interface Diagram {
   readonly nodes: readonly DiagramNode[];
   readonly edges: readonly DiagramEdge[];
   readonly groups: readonly DiagramGroup[];
+  /** Every resource folded into a node (an API's methods, a bucket's policy), as logical id -> node id. */
+  readonly foldedInto: Readonly<Record<string, string>>;
 }
 
 export interface DiagramOptions {
@@ -211,7 +205,7 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
   for (const id of ids.filter((i) => resources[i].Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const referrers = ids.filter((i) => refTargets(resources[i].Properties, resources).includes(id));
     const targets = [
-      ...referrers.map(owner).filter((o): o is string => !!o && resources[o].Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
+      ...referrers.map((r) => owner(r)).filter((o): o is string => !!o && resources[o].Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
       ...refTargets((resources[id].Properties as any)?.Targets, resources).map((t) => owner(t)).filter((o): o is string => !!o),
     ];
     for (const referrer of referrers) {
@@ -290,8 +284,14 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
   if (edges.list().some((e) => e.from === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
 
   const nodeIds = new Set(nodes.map((n) => n.id));
+  const foldedInto: Record<string, string> = {};
+  for (const id of ids) {
+    const o = owner(id);
+    if (o && o !== id) foldedInto[id] = o;
+  }
   return {
     stack,
+    foldedInto,
     nodes: nodes.sort((a, b) => compare(a.id, b.id)),
     edges: edges.list().filter((e) => nodeIds.has(e.from) && nodeIds.has(e.to)),
     groups: groups.sort((a, b) => compare(a.id, b.id)),
