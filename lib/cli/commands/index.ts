@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
+import { registerDiagram } from './diagram';
 import { registerExtend } from './extend';
 import { registerPause, registerResume } from './pause';
 import { registerResults } from './results';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerResults,
   registerCost,
   registerReview,
+  registerDiagram,
 ];
