@@ -48,9 +48,11 @@ export class ClusterNode extends Construct {
       securityGroup: props.securityGroup,
       role: props.role,
       instanceType: new ec2.InstanceType(props.instanceType),
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({
+      // Not MachineImage.latestAmazonLinux2023(), which pins the kernel to the one CDK knew (6.1): the
+      // kernel-default parameter follows the kernel Amazon ships as the image's default.
+      machineImage: new ec2.AmazonLinux2023ImageSsmParameter({
         cpuType: spec.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-        kernel: ec2.AmazonLinux2023Kernel.DEFAULT, // whichever kernel Amazon ships as the image's default
+        kernel: ec2.AmazonLinux2023Kernel.DEFAULT,
         cachedInContext: false,
       }),
       userData: ec2.UserData.custom(props.script),
