@@ -57,10 +57,10 @@ export const KNOWN_FAMILIES: readonly string[] = Object.keys(FAMILIES);
 /** The spec of a known instance type (`t4g.small`), or `undefined`. */
 export function instanceTypeSpec(name: string): InstanceTypeSpec | undefined {
   const [family, size, ...rest] = name.split('.');
-  const entry = FAMILIES[family];
-  const sizes = entry?.[1][size];
-  if (!entry || !sizes || rest.length > 0) return undefined;
-  return { vcpus: sizes[0], memoryGiB: sizes[1], architecture: entry[0] };
+  if (rest.length > 0 || !Object.hasOwn(FAMILIES, family)) return undefined;
+  const [architecture, sizes] = FAMILIES[family];
+  if (!Object.hasOwn(sizes, size)) return undefined;
+  return { vcpus: sizes[size][0], memoryGiB: sizes[size][1], architecture };
 }
 
 /** The least a node of each role needs. */
