@@ -34,8 +34,8 @@ export const WORKLOAD_DIR = path.join(__dirname, 'workload');
 /** Course lab 1. */
 export const CONTAINER_CLUSTER_LAB: LabInfo = { id: 'container-cluster', title: 'Docker and Kubernetes on a cluster of EC2 VMs' };
 
-/** Root volume sizes: the control plane also holds the Docker exercises' images (mysql among them). */
-const ROOT_VOLUME_GIB: Readonly<Record<NodeKind, number>> = { 'control-plane': 10, worker: 8 };
+/** Root volume sizes: the image's 8 GiB leaves about 4 GiB free after Kubernetes and the exercises' images (mysql, node, nginx, redis, ubuntu). */
+const ROOT_VOLUME_GIB: Readonly<Record<NodeKind, number>> = { 'control-plane': 8, worker: 8 };
 
 /** Properties of a `ContainerClusterLabStack`. */
 export interface ContainerClusterLabStackProps extends Omit<LabStackProps, 'lab'> {
