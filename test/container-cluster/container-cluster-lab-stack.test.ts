@@ -1,8 +1,11 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import {
   BOOTSTRAP_TIMEOUTS,
   FLANNEL_VERSION,
   KUBERNETES_MINOR,
+  NodeRole,
   NODE_PORTS,
   Orchestrator,
   SAMPLE_NODE_PORT,
@@ -337,3 +340,35 @@ function ingressRules(cluster: SynthesizedCluster) {
   }
   return rules;
 }
+
+describe('the lab guide stays true to the stack', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
+
+  test('it names only outputs the stack has', () => {
+    const outputs = new Set([...Object.keys(custom.json.Outputs), ...Object.keys(kubernetes.json.Outputs)]);
+    const named = [...guide.matchAll(/\b((?:ControlPlane|Worker\d)(?:Session|Ssh)|FirstCommands|SiteTunnel|DestroyCommand|ExpiresAt)\b/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(8);
+    expect(named.filter((n) => !outputs.has(n))).toEqual([]);
+  });
+
+  test('its versions, timeouts and ports are the ones in cluster-config.ts', () => {
+    expect(guide).toContain(`pinned to the ${KUBERNETES_MINOR} minor`);
+    expect(guide).toContain(`applies Flannel ${FLANNEL_VERSION}`);
+    const minutes = (s: number) => `${s / 60} min`;
+    expect(guide).toContain(`| a worker waits for the join data | ${minutes(BOOTSTRAP_TIMEOUTS.joinWaitSeconds)} |`);
+    expect(guide).toContain(`| the control plane waits for every node to be Ready | ${minutes(BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds)} `);
+    expect(guide).toContain(`| one package install or download | ${minutes(BOOTSTRAP_TIMEOUTS.installSeconds)} |`);
+    expect(guide).toContain(`| the \`ClusterReady\` wait condition | ${minutes(BOOTSTRAP_TIMEOUTS.clusterReadySeconds)} `);
+    expect(guide).toContain(`polls the secret every ${BOOTSTRAP_TIMEOUTS.pollSeconds} s`);
+    const rows = [...guide.matchAll(/^\| (kubernetes|swarm) \| (TCP|UDP|TCP and UDP) (\d+) \| (.+?) → (.+?) \|/gm)];
+    const who = (text: string): NodeRole[] =>
+      text === 'every node' ? ['control-plane', 'worker'] : text === 'workers' ? ['worker'] : ['control-plane'];
+    const documented = rows.flatMap(([, mode, protocols, port, from, to]) =>
+      protocols.split(' and ').map((p) => `${mode} ${p.toLowerCase()}/${port} ${who(from)} -> ${who(to)}`),
+    );
+    const configured = (['kubernetes', 'swarm'] as const).flatMap((mode) =>
+      NODE_PORTS[mode].map((p) => `${mode} ${p.protocol}/${p.port} ${p.from} -> ${p.to}`),
+    );
+    expect(documented.sort()).toEqual(configured.sort());
+  });
+});
