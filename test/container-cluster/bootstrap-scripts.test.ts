@@ -36,10 +36,12 @@ function functionsOf(file: string, names: string[]): string {
     .join('\n');
 }
 
-/** Sets $state to the next state of the cluster in $STUBS/nodes. */
+/** Sets $state to the next state of the cluster in $STUBS/nodes; a state "REFUSED" fails the call, as
+ * kubectl and docker do while the API server or the Swarm manager does not answer. */
 const NEXT_STATE = `read=$(cat "$STUBS/reads" 2>/dev/null || echo 0)
 state=$(awk -v n="$read" '/^--$/ { s++; next } s == n' "$STUBS/nodes")
-(( read < $(grep -c '^--$' "$STUBS/nodes") )) && echo $((read + 1)) >"$STUBS/reads"`;
+(( read < $(grep -c '^--$' "$STUBS/nodes") )) && echo $((read + 1)) >"$STUBS/reads"
+if [[ $state == REFUSED ]]; then echo 'The connection to the server 10.0.0.7:6443 was refused' >&2; exit 1; fi`;
 
 const STUBS: Record<string, string> = {
   // Metadata answers; the PUT to the wait condition URL is recorded, one signal per line.
@@ -191,20 +193,20 @@ cat "$STUBS/aws.calls"`);
     'ip-10-0-0-7.ec2.internal   Ready      control-plane   4m   v1.35.2\nip-10-0-0-8.ec2.internal   Ready   <none>   40s   v1.35.2\nip-10-0-0-9.ec2.internal   Ready   <none>   42s   v1.35.2',
   ].join('\n');
 
-  test('Kubernetes: signals SUCCESS once every node is Ready in kubectl get nodes, not before', () => {
-    const r = run(`start_bootstrap control-plane\n${k8sFunctions}\nsignal_when_ready 5 3 ready_nodes node_states 'all 3 nodes Ready'\ncat "$STUBS/reads"`, {
-      nodes: kubectlStates,
+  test('Kubernetes: signals SUCCESS once every node is Ready in kubectl get nodes, not before, through refused connections', () => {
+    const r = run(`start_bootstrap control-plane\n${k8sFunctions}\nwait_for_ready_nodes 5 3 ready_nodes node_states\nsignal_ready 'all 3 nodes Ready'\ncat "$STUBS/reads"`, {
+      nodes: `REFUSED\n--\n${kubectlStates}`,
     });
     expect(r.status).toBe(0);
     expect(r.signals).toEqual([
       { Status: 'SUCCESS', Reason: `control-plane ${INSTANCE_ID}: all 3 nodes Ready`, UniqueId: `control-plane-${INSTANCE_ID}`, Data: 'SUCCESS' },
     ]);
-    expect(r.output).toMatch(/^2$/m); // it read the cluster's third state
+    expect(r.output).toMatch(/^3$/m); // it polled on past the refused connection to the cluster's last state
   });
 
   test('Kubernetes: signals FAILURE with every node and its state when they are not all Ready in time', () => {
     const stuck = kubectlStates.split('\n--\n')[1];
-    const r = run(`start_bootstrap control-plane\n${k8sFunctions}\nsignal_when_ready 1 4 ready_nodes node_states 'all 4 nodes Ready'`, { nodes: stuck });
+    const r = run(`start_bootstrap control-plane\n${k8sFunctions}\nwait_for_ready_nodes 1 4 ready_nodes node_states\nsignal_ready 'all 4 nodes Ready'`, { nodes: stuck });
     expect(r.status).toBe(1);
     expect(r.signals).toHaveLength(1);
     expect(r.signals[0].Status).toBe('FAILURE');
@@ -214,11 +216,11 @@ cat "$STUBS/aws.calls"`);
   });
 
   test('Swarm: counts the nodes docker node ls shows Ready', () => {
-    const states = ['manager Ready', 'worker-a Down', 'worker-b Ready', '--', 'manager Ready', 'worker-a Ready', 'worker-b Ready'].join('\n');
-    const ok = run(`start_bootstrap control-plane\n${swarmFunctions}\nsignal_when_ready 5 3 ready_nodes node_states 'swarm ready'`, { nodes: states });
+    const states = ['manager Ready', 'worker-a Down', 'worker-b Ready', '--', 'REFUSED', '--', 'manager Ready', 'worker-a Ready', 'worker-b Ready'].join('\n');
+    const ok = run(`start_bootstrap control-plane\n${swarmFunctions}\nwait_for_ready_nodes 5 3 ready_nodes node_states\nsignal_ready 'swarm ready'`, { nodes: states });
     expect(ok.status).toBe(0);
     expect(ok.signals.map((s) => s.Status)).toEqual(['SUCCESS']);
-    const stuck = run(`start_bootstrap control-plane\n${swarmFunctions}\nsignal_when_ready 1 3 ready_nodes node_states 'swarm ready'`, {
+    const stuck = run(`start_bootstrap control-plane\n${swarmFunctions}\nwait_for_ready_nodes 1 3 ready_nodes node_states\nsignal_ready 'swarm ready'`, {
       nodes: states.split('\n--\n')[0],
     });
     expect(stuck.signals.map((s) => s.Reason)).toEqual([
@@ -246,4 +248,14 @@ echo not-reached`);
     expect(r.status).toBe(1);
     expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: a quoted backslash new line tab`]);
   });
+});
+
+test('a command substitution inside (( )) would run the ERR trap in a check: the reason the scripts avoid it', () => {
+  const r = run(`trap 'echo ERR-TRAP >&2' ERR\ncounter() { false | awk 'END { print 0 }'; }\ncheck() { (($(counter) >= 1)); }\nuntil check; do break; done; echo done`);
+  expect(r.output).toContain('ERR-TRAP');
+  const common = fs.readFileSync(path.join(SCRIPTS_DIR, 'node-common.sh'), 'utf8');
+  for (const file of fs.readdirSync(SCRIPTS_DIR)) {
+    expect({ file, inArithmetic: /\(\([^)]*\$\(/.test(fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8')) }).toEqual({ file, inArithmetic: false });
+  }
+  expect(common).toContain('ready=$("$READY_COUNTER") || return 1');
 });

@@ -278,12 +278,19 @@ describe('rendered user data', () => {
       expect(script).toContain(`KUBERNETES_MINOR='${KUBERNETES_MINOR}'`);
       expect(script).toContain('baseurl=https://pkgs.k8s.io/core:/stable:/$KUBERNETES_MINOR/rpm/');
       expect(script).toContain('exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni');
-      expect(script).toContain("sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml");
+      expect(script).toContain("-e 's/SystemdCgroup = false/SystemdCgroup = true/'");
     }
     expect(k8sControlPlane).toContain(`FLANNEL_MANIFEST_URL='https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml'`);
     expect(k8sControlPlane).toContain('kubeadm init --config "$config" --skip-token-print');
     expect(k8sControlPlane).toContain(`EXPECTED_NODES='3'`);
-    expect(k8sControlPlane).toMatch(/^signal_when_ready "\$NODES_READY_WAIT_SECONDS" "\$EXPECTED_NODES" ready_nodes node_states/m);
+    expect(k8sControlPlane).toMatch(/^wait_for_ready_nodes "\$NODES_READY_WAIT_SECONDS" "\$EXPECTED_NODES" ready_nodes node_states$/m);
+    // Ready means the nodes and the pod network: CoreDNS must run before the SUCCESS signal, the last command.
+    const lines = k8sControlPlane.trimEnd().split('\n');
+    expect(lines.indexOf('kubectl -n kube-system rollout status deployment/coredns --timeout=300s')).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS"')),
+    );
+    expect(lines[lines.length - 1]).toMatch(/^signal_ready "all \$EXPECTED_NODES nodes Ready and CoreDNS running/);
+    expect(k8sControlPlane).toContain(`-e 's#^( *bin_dir *= *).*#\\1"/opt/cni/bin"#'`);
     expect(k8sControlPlane).toContain(`NODES_READY_WAIT_SECONDS='${BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds}'`);
     expect(custom.userData(custom.nodeId('ControlPlane'))).toContain(`EXPECTED_NODES='4'`);
   });
@@ -305,9 +312,13 @@ describe('rendered user data', () => {
   test('Swarm: an address pool clear of the VPC, join token never printed', () => {
     expect(swarmManager).toContain(`SWARM_ADDRESS_POOL='${SWARM_ADDRESS_POOL}'`);
     expect(swarmManager).toContain('docker swarm init --advertise-addr "$PRIVATE_IP" --default-addr-pool "$SWARM_ADDRESS_POOL" >/dev/null');
-    expect(swarmManager).toContain('publish_join_data "$PRIVATE_IP:2377" "$(docker swarm join-token --quiet worker)"');
+    expect(swarmManager).toContain('token=$(docker swarm join-token --quiet worker)\npublish_join_data "$PRIVATE_IP:2377" "$token"');
     expect(swarmWorker).toContain('docker swarm join --token "${JOIN_FIELDS[1]}" "${JOIN_FIELDS[0]}" >/dev/null');
     expect(swarmManager).not.toContain('kubeadm');
+    expect(swarmManager.trimEnd().split('\n').slice(-2)).toEqual([
+      'wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states',
+      'signal_ready "all $EXPECTED_NODES nodes Ready in the Swarm ($(docker --version))"',
+    ]);
   });
 
   test('the control plane fetches the sample workload from its asset', () => {

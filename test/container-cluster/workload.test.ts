@@ -84,6 +84,7 @@ describe('the voting app', () => {
   };
 
   beforeAll(async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined); // the worker logs each vote it moves
     [queueRedis, dbRedis] = [await fakeRedis(), await fakeRedis()];
   });
   afterAll(() => {

@@ -67,5 +67,10 @@ unset token
 
 ready_nodes() { kubectl get nodes --no-headers 2>/dev/null | awk '$2 == "Ready" { n++ } END { print n + 0 }'; }
 node_states() { kubectl get nodes --no-headers 2>/dev/null | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }'; }
-signal_when_ready "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states \
-  "all $EXPECTED_NODES nodes Ready ($(kubeadm version -o short), Flannel)"
+wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states
+
+# Nodes are Ready once the CNI's configuration is in place; the cluster DNS running shows that pods
+# actually start and get addresses.
+step 'wait for the cluster DNS (CoreDNS) to be available'
+kubectl -n kube-system rollout status deployment/coredns --timeout=300s
+signal_ready "all $EXPECTED_NODES nodes Ready and CoreDNS running ($(kubeadm version -o short), Flannel)"

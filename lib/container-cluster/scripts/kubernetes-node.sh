@@ -24,10 +24,14 @@ prepare_kubernetes_node() {
   sysctl --system >/dev/null
 
   # The kubelet and containerd must agree on the cgroup driver: kubeadm configures the kubelet for
-  # systemd, containerd's default config uses cgroupfs.
+  # systemd, containerd's default config uses cgroupfs. CNI plugins go where the kubernetes-cni package
+  # and Flannel put them, /opt/cni/bin, whatever default a distribution's containerd was built with
+  # (`bin_dir` up to containerd 2.0, `bin_dirs` from 2.1).
   step 'containerd: CRI plugin with systemd cgroups'
   containerd config default >/etc/containerd/config.toml
-  sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml
+  sed -i -E -e 's/SystemdCgroup = false/SystemdCgroup = true/' \
+    -e 's#^( *bin_dir *= *).*#\1"/opt/cni/bin"#' -e 's#^( *bin_dirs *= *).*#\1["/opt/cni/bin"]#' \
+    /etc/containerd/config.toml
   grep -q 'SystemdCgroup = true' /etc/containerd/config.toml ||
     fail "containerd's default configuration has no SystemdCgroup option to turn on"
   systemctl restart containerd

@@ -154,19 +154,29 @@ require_join_fields() { # patterns...
 
 READY_EXPECTED=0
 READY_COUNTER=''
-# Check for signal_when_ready: does READY_COUNTER print at least READY_EXPECTED?
-enough_nodes_ready() { (($("$READY_COUNTER") >= READY_EXPECTED)); }
+# Check for wait_for_ready_nodes: does READY_COUNTER print at least READY_EXPECTED? (The count goes
+# through a variable: a command substitution inside (( )) would run the ERR trap when it fails, even in a
+# check, and fail the bootstrap on the first refused connection.)
+enough_nodes_ready() {
+  local ready
+  ready=$("$READY_COUNTER") || return 1
+  ((ready >= READY_EXPECTED))
+}
 
 # Control plane: waits, at most `seconds`, until the command `count_ready` prints at least `expected`;
-# then signals SUCCESS with `what`, or FAILURE with what the command `describe` prints.
-signal_when_ready() { # seconds expected count_ready describe what
-  local seconds=$1 describe=$4 what=$5
+# fails with what the command `describe` prints if it does not.
+wait_for_ready_nodes() { # seconds expected count_ready describe
+  local seconds=$1 describe=$4
   READY_EXPECTED=$2
   READY_COUNTER=$3
   step "wait up to $seconds s for $READY_EXPECTED nodes to be Ready"
   if ! wait_until "$seconds" enough_nodes_ready; then
-    fail "only $("$READY_COUNTER") of $READY_EXPECTED nodes Ready after $seconds s: $("$describe"). A worker that failed has its own event before this one."
+    fail "only $("$READY_COUNTER" || true) of $READY_EXPECTED nodes Ready after $seconds s: $("$describe" || true). A worker that failed has its own event before this one."
   fi
-  signal_stack SUCCESS "$NODE_LABEL: $what"
-  log "signalled SUCCESS: $what"
+}
+
+# Control plane, last: tells CloudFormation the cluster is ready, which completes the deploy.
+signal_ready() { # what
+  signal_stack SUCCESS "$NODE_LABEL: $1"
+  log "signalled SUCCESS: $1"
 }

@@ -25,9 +25,11 @@ chown -R ec2-user:ec2-user /home/ec2-user/workload
 # `docker swarm init` prints the join command with the token: its output is not kept.
 step 'docker swarm init'
 docker swarm init --advertise-addr "$PRIVATE_IP" --default-addr-pool "$SWARM_ADDRESS_POOL" >/dev/null
-publish_join_data "$PRIVATE_IP:2377" "$(docker swarm join-token --quiet worker)"
+token=$(docker swarm join-token --quiet worker)
+publish_join_data "$PRIVATE_IP:2377" "$token"
+unset token
 
 ready_nodes() { docker node ls --format '{{.Status}}' 2>/dev/null | awk '$1 == "Ready" { n++ } END { print n + 0 }'; }
 node_states() { docker node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | paste -sd, -; }
-signal_when_ready "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states \
-  "all $EXPECTED_NODES nodes Ready in the Swarm ($(docker --version))"
+wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states
+signal_ready "all $EXPECTED_NODES nodes Ready in the Swarm ($(docker --version))"
