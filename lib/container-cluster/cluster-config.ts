@@ -41,6 +41,8 @@ export const BOOTSTRAP_TIMEOUTS = {
   joinWaitSeconds: 900,
   /** The control plane waits this long, after publishing the join data, for every node to be Ready. */
   nodesReadyWaitSeconds: 900,
+  /** Then this long for the cluster DNS to run (Kubernetes mode). */
+  clusterDnsWaitSeconds: 180,
   /** One package download or install. */
   installSeconds: 600,
   /** Between two checks of a wait. */

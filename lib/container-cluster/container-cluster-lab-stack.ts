@@ -137,7 +137,7 @@ export class ContainerClusterLabStack extends LabStack {
         NODES_READY_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds,
         WORKLOAD_S3_URL: workload.s3ObjectUrl,
         ...(orchestrator === 'kubernetes' 
-          ? { POD_NETWORK_CIDR, FLANNEL_MANIFEST_URL, BOOTSTRAP_TOKEN_TTL }
+          ? { POD_NETWORK_CIDR, FLANNEL_MANIFEST_URL, BOOTSTRAP_TOKEN_TTL, CLUSTER_DNS_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds }
           : { SWARM_ADDRESS_POOL }),
       }),
     });

@@ -130,7 +130,7 @@ describe('ready means ready', () => {
     // A wait that runs out after one slow (not hung) install still reports before CloudFormation gives up;
     // a hung install fails its own step after installSeconds.
     expect(t.joinWaitSeconds + t.installSeconds).toBeLessThan(t.clusterReadySeconds);
-    expect(t.nodesReadyWaitSeconds + t.installSeconds).toBeLessThan(t.clusterReadySeconds);
+    expect(t.nodesReadyWaitSeconds + t.clusterDnsWaitSeconds + t.installSeconds).toBeLessThan(t.clusterReadySeconds);
     expect(t.pollSeconds).toBeLessThan(t.joinWaitSeconds / 10);
     expect(t.clusterReadySeconds).toBeLessThanOrEqual(3600);
   });
@@ -286,7 +286,8 @@ describe('rendered user data', () => {
     expect(k8sControlPlane).toMatch(/^wait_for_ready_nodes "\$NODES_READY_WAIT_SECONDS" "\$EXPECTED_NODES" ready_nodes node_states$/m);
     // Ready means the nodes and the pod network: CoreDNS must run before the SUCCESS signal, the last command.
     const lines = k8sControlPlane.trimEnd().split('\n');
-    expect(lines.indexOf('kubectl -n kube-system rollout status deployment/coredns --timeout=300s')).toBeGreaterThan(
+    expect(k8sControlPlane).toContain(`CLUSTER_DNS_WAIT_SECONDS='${BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds}'`);
+    expect(lines.indexOf('kubectl -n kube-system rollout status deployment/coredns --timeout="${CLUSTER_DNS_WAIT_SECONDS}s"')).toBeGreaterThan(
       lines.findIndex((l) => l.startsWith('wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS"')),
     );
     expect(lines[lines.length - 1]).toMatch(/^signal_ready "all \$EXPECTED_NODES nodes Ready and CoreDNS running/);
@@ -369,6 +370,7 @@ describe('the lab guide stays true to the stack', () => {
     expect(guide).toContain(`| a worker waits for the join data | ${minutes(BOOTSTRAP_TIMEOUTS.joinWaitSeconds)} |`);
     expect(guide).toContain(`| the control plane waits for every node to be Ready | ${minutes(BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds)} `);
     expect(guide).toContain(`| one package install or download | ${minutes(BOOTSTRAP_TIMEOUTS.installSeconds)} |`);
+    expect(guide).toContain(`| Kubernetes: the control plane waits for CoreDNS | ${minutes(BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds)} `);
     expect(guide).toContain(`| the \`ClusterReady\` wait condition | ${minutes(BOOTSTRAP_TIMEOUTS.clusterReadySeconds)} `);
     expect(guide).toContain(`polls the secret every ${BOOTSTRAP_TIMEOUTS.pollSeconds} s`);
     const rows = [...guide.matchAll(/^\| (kubernetes|swarm) \| (TCP|UDP|TCP and UDP) (\d+) \| (.+?) → (.+?) \|/gm)];

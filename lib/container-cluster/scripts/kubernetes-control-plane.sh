@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
 
 EXPECTED_NODES='__EXPECTED_NODES__'                     # the control plane and every worker
 NODES_READY_WAIT_SECONDS='__NODES_READY_WAIT_SECONDS__'
+CLUSTER_DNS_WAIT_SECONDS='__CLUSTER_DNS_WAIT_SECONDS__'
 POD_NETWORK_CIDR='__POD_NETWORK_CIDR__'                 # Flannel's default network
 FLANNEL_MANIFEST_URL='__FLANNEL_MANIFEST_URL__'         # a pinned release of Flannel
 WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'                   # the sample workload (an asset of the stack)
@@ -71,6 +72,6 @@ wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes n
 
 # Nodes are Ready once the CNI's configuration is in place; the cluster DNS running shows that pods
 # actually start and get addresses.
-step 'wait for the cluster DNS (CoreDNS) to be available'
-kubectl -n kube-system rollout status deployment/coredns --timeout=300s
+step "wait up to $CLUSTER_DNS_WAIT_SECONDS s for the cluster DNS (CoreDNS) to run"
+kubectl -n kube-system rollout status deployment/coredns --timeout="${CLUSTER_DNS_WAIT_SECONDS}s"
 signal_ready "all $EXPECTED_NODES nodes Ready and CoreDNS running ($(kubeadm version -o short), Flannel)"
