@@ -12,6 +12,8 @@ import {
   SWARM_ADDRESS_POOL,
 } from '../../lib/container-cluster/cluster-config';
 import { USER_DATA_LIMIT_BYTES } from '../../lib/container-cluster/node-user-data';
+import { estimateStack } from '../../lib/cli/cost/estimate';
+import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { normalizedTemplate } from '../helpers/synth';
 import { SynthesizedCluster, synthCluster } from './helpers';
 
@@ -383,5 +385,32 @@ describe('the lab guide stays true to the stack', () => {
       NODE_PORTS[mode].map((p) => `${mode} ${p.protocol}/${p.port} ${p.from} -> ${p.to}`),
     );
     expect(documented.sort()).toEqual(configured.sort());
+  });
+});
+
+describe('hourly cost (labs cost), on the synths above', () => {
+  // Hand calculation, us-east-1 on-demand, a month as 730 h: t4g.small $0.0168/h; t4g.micro $0.0084/h each;
+  // a public IPv4 address per node $0.005/h; gp3 $0.08/GB-month; a secret $0.40/month.
+  const handCalculation = (workers: number, workerPerHour: number) =>
+    0.0168 + workers * workerPerHour + (1 + workers) * 0.005 + ((1 + workers) * 8 * 0.08) / 730 + 0.4 / 730;
+
+  test('defaults: $0.0518/h, everything priced', () => {
+    const e = estimateStack('ContainerClusterLabStack', kubernetes.json as never);
+    expect(e.unpriced).toBe(0);
+    expect(e.usdPerHour).toBeCloseTo(handCalculation(2, 0.0084), 6);
+    expect(formatUsdPerHour(e.usdPerHour)).toBe('$0.0518/h');
+  });
+
+  test('Swarm costs the same: the same nodes', () => {
+    expect(estimateStack('ContainerClusterLabStack', swarm.json as never).usdPerHour).toBeCloseTo(handCalculation(2, 0.0084), 6);
+  });
+
+  test("the README's lab table and the guide show the figure labs cost prints at defaults", () => {
+    const figure = formatUsdPerHour(estimateStack('ContainerClusterLabStack', kubernetes.json as never).usdPerHour);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `ContainerClusterLabStack` |'))!;
+    expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
+    expect(guide).toContain(`| **total** | | **${figure.replace('/h', '')}** |`);
   });
 });
