@@ -21,6 +21,10 @@ export interface ClusterReadinessProps {
  *
  * A wait condition rather than a creation policy on the control plane: the workers are created after the
  * control plane (their user data names it), so the control plane cannot itself wait for them to exist.
+ * And a handle rather than `cloudformation:SignalResource`: a signal through the handle carries a reason,
+ * which is what a student reads in the stack events, and the nodes need no CloudFormation permission. The
+ * handle's URL is in the nodes' user data, so whoever may read user data in the account could send a
+ * false signal; it grants nothing else.
  */
 export class ClusterReadiness extends Construct {
   /** The URL the nodes PUT their signal to (deploy-time value). */
