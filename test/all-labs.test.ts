@@ -17,6 +17,11 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
     'every lab option switched and a stack suffix',
     {
       staticSiteHosting: 'website',
+      orchestrator: 'swarm',
+      workerCount: '3',
+      controlPlaneInstanceType: 't3.small',
+      workerInstanceType: 't3.small',
+      sshCidr: '203.0.113.0/24',
       phase: 'split',
       monolithTaskCount: '2',
       usersTaskCount: '3',
@@ -213,7 +218,7 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, where]) => r.Type === type && where.test(path)))
+          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, where]) => (type === '*' || r.Type === type) && where.test(path)))
           .map((n) => ({ id, ...n })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
@@ -250,10 +255,11 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
  */
 const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp, string]> = [
   ['AWS::IAM::Policy', /^PolicyName$/, "an inline policy's name is scoped to its role"],
+  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/, "an inline policy's name is scoped to its role"],
+  ['*', /(^|\.)BlockDeviceMappings\.\d+\.DeviceName$/, 'a device path on the instance (/dev/xvda)'],
   ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Name$/, "a container's name is scoped to its task definition"],
   ['AWS::ECS::Service', /^LoadBalancers\.\d+\.ContainerName$/, 'names a container of the task definition'],
   ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/, 'the name of a cluster setting (containerInsights)'],
-  ['AWS::EC2::LaunchTemplate', /^LaunchTemplateData\.BlockDeviceMappings\.\d+\.DeviceName$/, "a device path on the instance"],
   ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/, 'the HTTP header a rule matches'],
 ];
 
