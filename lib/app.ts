@@ -10,6 +10,8 @@ import {
   SettingsGroup,
   SettingValues,
 } from './shared/settings';
+import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
+import { HADOOP_SETTINGS } from './hadoop/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -40,6 +42,21 @@ export const LABS: readonly LabDefinition[] = [
     settings: STATIC_SITE_SETTINGS,
     create: (app, common, settings) =>
       new StaticSiteLabStack(app, 'StaticSiteLabStack', { ...common, hosting: settings.staticSiteHosting }),
+  }),
+  lab({
+    stackName: 'HadoopLabStack',
+    settings: HADOOP_SETTINGS,
+    create: (app, common, settings) =>
+      new HadoopLabStack(app, 'HadoopLabStack', {
+        ...common,
+        mode: settings.hadoopMode,
+        coreNodes: settings.hadoopCoreNodes,
+        coreSpot: settings.hadoopCoreSpot,
+        instanceType: settings.hadoopInstanceType,
+        idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
+        applications: settings.hadoopApplications,
+        input: settings.hadoopInput,
+      }),
   }),
 ];
 

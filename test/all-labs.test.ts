@@ -11,7 +11,21 @@ import { CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
-  ['every lab option switched and a stack suffix', { staticSiteHosting: 'website', stackSuffix: 'alice', ttlHours: '12' }],
+  [
+    'every lab option switched and a stack suffix',
+    {
+      staticSiteHosting: 'website',
+      hadoopMode: 'transient',
+      hadoopCoreNodes: '0',
+      hadoopCoreSpot: 'false',
+      hadoopInstanceType: 'm6g.xlarge',
+      hadoopIdleTimeoutSeconds: '600',
+      hadoopApplications: 'Hadoop,Hive,Spark',
+      hadoopInput: 's3://course-logs-example/cloudfront/2014',
+      stackSuffix: 'alice',
+      ttlHours: '12',
+    },
+  ],
 ];
 
 const RETAINING = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
@@ -151,9 +165,8 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          // An IAM inline policy's name is scoped to its role, not to the account.
-          .filter(({ key }) => !(r.Type === 'AWS::IAM::Policy' && key === 'PolicyName'))
-          .map((n) => ({ id, ...n })),
+          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, pattern]) => r.Type === type && pattern.test(path)))
+          .map(({ key, value }) => ({ id, key, value })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
         expect(literalNames.map((n) => n.key)).toContain('Name'); // the walk reaches the OAC's nested name
@@ -183,12 +196,25 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
   }
 });
 
-/** Every `...Name` property whose value is a literal string, however deeply nested. */
-function namedStrings(value: unknown): Array<{ key: string; value: string }> {
-  if (Array.isArray(value)) return value.flatMap(namedStrings);
+/**
+ * `...Name` properties that name something inside one resource, not a resource in the account, so they
+ * cannot collide between two copies of a stack: by resource type, the property's path.
+ */
+const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
+  // An IAM inline policy's name is scoped to its role.
+  ['AWS::IAM::Policy', /^PolicyName$/],
+  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/],
+  // EMR application names (Hadoop, Hive) and step names are labels within one cluster.
+  ['AWS::EMR::Cluster', /^(Applications|Steps)\.\d+\.Name$/],
+];
+
+/** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */
+function namedStrings(value: unknown, path = ''): Array<{ key: string; value: string; path: string }> {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) return value.flatMap((v, i) => namedStrings(v, at(i)));
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) =>
-    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v }] : namedStrings(v),
+    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v, path: at(key) }] : namedStrings(v, at(key)),
   );
 }
 

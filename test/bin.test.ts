@@ -6,8 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SETTINGS_GROUPS } from '../lib/app';
 
 const ROOT = path.join(__dirname, '..');
+/** Every setting of the app, shared ones first, in the order the message lists them. */
+const KNOWN_KEYS = SETTINGS_GROUPS.flatMap((g) => Object.keys(g.settings)).join(', ');
 
 function runApp(context: Record<string, unknown>) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-bin-'));
@@ -27,7 +30,7 @@ test('a typo in a context key exits 1 with one line naming the key, the value an
   expect(status).toBe(1);
   expect(stdout).toBe('');
   expect(stderr).toBe(
-    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting.\n',
+    `course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ${KNOWN_KEYS}.\n`,
   );
   expect(written).toEqual([]);
 });

@@ -1,0 +1,65 @@
+/**
+ * Facts about the EMR release the lab runs, kept in one place: the release label, the applications a
+ * student may add, and the instance types offered with their prices (which the lab guide's cost table
+ * and its test are computed from).
+ */
+
+/**
+ * The newest EMR 7.x release in the data this project checks against (moto's copy of EMR's
+ * ListSupportedInstanceTypes; see test/hadoop/emr-release.test.ts). Hadoop 3, Hive 3, Spark 3.
+ */
+export const EMR_RELEASE_LABEL = 'emr-7.13.0';
+
+/** Applications a student may install, by the names EMR uses. Hadoop and Hive are always installed. */
+export const EMR_APPLICATIONS = ['Hadoop', 'Hive', 'Spark', 'Tez', 'Pig', 'Hue', 'Livy', 'JupyterEnterpriseGateway'] as const;
+
+/** An application name `EMR_APPLICATIONS` allows. */
+export type EmrApplication = (typeof EMR_APPLICATIONS)[number];
+
+/**
+ * What one node of an instance type costs and holds. Prices are us-east-1 Linux on-demand USD per hour,
+ * as the AWS Price List API returns them (`scripts/hadoop-prices.sh` prints them); Spot nodes are
+ * counted at the on-demand price, the most they can cost.
+ */
+export interface InstanceTypeFacts {
+  readonly vcpus: number;
+  readonly memoryGiB: number;
+  /** Graviton (arm64) or Intel/AMD (x86_64). */
+  readonly architecture: 'x86_64' | 'arm64';
+  /** EC2 on-demand price per hour. */
+  readonly ec2Hourly: number;
+  /** The EMR fee per hour, charged on top of EC2 for each node. */
+  readonly emrHourly: number;
+}
+
+/**
+ * The instance types the lab offers, cheapest first. For emr-7.13.0 the smallest supported types are
+ * m4.large and c4.large (EC2 $0.10/h each); c4.large has only 3.75 GiB, too little for the primary's
+ * HDFS NameNode, YARN ResourceManager, Hive metastore and HiveServer2 together, so m4.large (8 GiB) is the
+ * default. The next sizes up are the xlarge types, Graviton ones the cheapest of them.
+ */
+export const INSTANCE_TYPE_FACTS = {
+  'm4.large': { vcpus: 2, memoryGiB: 8, architecture: 'x86_64', ec2Hourly: 0.1, emrHourly: 0.03 },
+  'c6g.xlarge': { vcpus: 4, memoryGiB: 8, architecture: 'arm64', ec2Hourly: 0.136, emrHourly: 0.034 },
+  'm6g.xlarge': { vcpus: 4, memoryGiB: 16, architecture: 'arm64', ec2Hourly: 0.154, emrHourly: 0.0385 },
+  'm7g.xlarge': { vcpus: 4, memoryGiB: 16, architecture: 'arm64', ec2Hourly: 0.1632, emrHourly: 0.0408 },
+  'm5.xlarge': { vcpus: 4, memoryGiB: 16, architecture: 'x86_64', ec2Hourly: 0.192, emrHourly: 0.048 },
+} as const satisfies Record<string, InstanceTypeFacts>;
+
+/** An instance type the lab offers. */
+export type LabInstanceType = keyof typeof INSTANCE_TYPE_FACTS;
+
+/** Every instance type the lab offers, cheapest first. */
+export const LAB_INSTANCE_TYPES = Object.keys(INSTANCE_TYPE_FACTS) as LabInstanceType[];
+
+/** Public IPv4 address, per address per hour (every node in the lab's public subnet has one). */
+export const PUBLIC_IPV4_HOURLY = 0.005;
+
+/** A customer managed KMS key: $1 per month, prorated hourly over a 730-hour month. */
+export const KMS_KEY_HOURLY = 1 / 730;
+
+/** What a cluster of `nodes` nodes of `type` costs per hour while it runs: EC2, the EMR fee and public IPv4. */
+export function clusterHourlyCost(type: LabInstanceType, nodes: number): number {
+  const { ec2Hourly, emrHourly } = INSTANCE_TYPE_FACTS[type];
+  return nodes * (ec2Hourly + emrHourly + PUBLIC_IPV4_HOURLY);
+}
