@@ -43,6 +43,14 @@ test('a bad value exits 1 with one line and no stack trace', () => {
   );
 });
 
+test("a lab's bad value, out of range, exits 1 with one line", () => {
+  const { status, stdout, stderr, written } = runApp({ hadoopCoreNodes: '9' });
+  expect(status).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe('course-labs: Invalid value "9" for context key "hadoopCoreNodes". Allowed: a whole number from 0 to 8.\n');
+  expect(written).toEqual([]);
+});
+
 describe('main', () => {
   // In-process, with an app built for the test: the paths a user can reach without editing code are above.
   const { main } = require('../lib/main') as typeof import('../lib/main');

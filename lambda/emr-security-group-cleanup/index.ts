@@ -110,8 +110,10 @@ export function makeHandler(deps: { ec2: Ec2Api; put: Put }) {
   };
 }
 
-/** The EC2 API through the AWS SDK, which the Lambda runtime provides. */
-function sdkEc2(client = new EC2Client({})): Ec2Api {
+/** The EC2 API through the AWS SDK, which the Lambda runtime provides; the client is made on first use. */
+function sdkEc2(): Ec2Api {
+  let ec2: EC2Client | undefined;
+  const client = { send: ((command: never) => (ec2 ??= new EC2Client({})).send(command)) as EC2Client['send'] };
   return {
     async describeRules(groupId) {
       const rules: SecurityGroupRule[] = [];

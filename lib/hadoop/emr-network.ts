@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -109,7 +109,7 @@ export class EmrNetwork extends Construct {
     );
     // Its only wildcard is ec2:DescribeSecurityGroupRules, but delete the role before the log group anyway,
     // as for every helper (see OwnedLogGroups), so no log batch can ever find a role to re-create it with.
-    cleanup.role.node.addDependency(cleanup.logGroup);
+    (cleanup.role.node.defaultChild as CfnResource).addResourceDependency(cleanup.logGroup.node.defaultChild as CfnResource);
     Validations.of(cleanup.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeSecurityGroupRules supports no resource-level permissions; the revoke actions are limited to the two lab groups.',

@@ -33,8 +33,9 @@ export interface InstanceTypeFacts {
 }
 
 /**
- * The instance types the lab offers, cheapest first. For emr-7.13.0 the smallest supported types are
- * m4.large and c4.large (EC2 $0.10/h each); c4.large has only 3.75 GiB, too little for the primary's
+ * The instance types the lab offers, cheapest first. Below the xlarge sizes, emr-7.13.0 supports only
+ * m4.large, c4.large (EC2 $0.10/h each) and first-generation m1/c1 types (1.7 to 7.5 GiB, absent from
+ * newer regions; m1.large costs more than m4.large). c4.large has 3.75 GiB, too little for the primary's
  * HDFS NameNode, YARN ResourceManager, Hive metastore and HiveServer2 together, so m4.large (8 GiB) is the
  * default. The next sizes up are the xlarge types, Graviton ones the cheapest of them.
  */
