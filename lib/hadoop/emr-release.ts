@@ -56,11 +56,33 @@ export const LAB_INSTANCE_TYPES = Object.keys(INSTANCE_TYPE_FACTS) as LabInstanc
 /** Public IPv4 address, per address per hour (every node in the lab's public subnet has one). */
 export const PUBLIC_IPV4_HOURLY = 0.005;
 
-/** A customer managed KMS key: $1 per month, prorated hourly over a 730-hour month. */
-export const KMS_KEY_HOURLY = 1 / 730;
+/** Hours in a month, as AWS prorates monthly prices (KMS keys, EBS storage). */
+export const HOURS_PER_MONTH = 730;
 
-/** What a cluster of `nodes` nodes of `type` costs per hour while it runs: EC2, the EMR fee and public IPv4. */
-export function clusterHourlyCost(type: LabInstanceType, nodes: number): number {
+/** A customer managed KMS key: $1 per month, prorated hourly. */
+export const KMS_KEY_HOURLY = 1 / HOURS_PER_MONTH;
+
+/** gp3 EBS storage, per GB-month. */
+export const GP3_GB_MONTH = 0.08;
+
+/**
+ * Each node's disks, set explicitly so that their size and cost are known rather than EMR's defaults for
+ * the type: the root volume at EMR's default size for current releases, and one gp3 data volume for
+ * HDFS, YARN and Hive's scratch space (the course's data is a few MB).
+ */
+export const NODE_ROOT_VOLUME_GIB = 15;
+export const NODE_DATA_VOLUME_GIB = 32;
+
+/** What one node's EBS volumes (root and data, both gp3) cost per hour. */
+export const NODE_EBS_HOURLY = ((NODE_ROOT_VOLUME_GIB + NODE_DATA_VOLUME_GIB) * GP3_GB_MONTH) / HOURS_PER_MONTH;
+
+/** What one node of `type` costs per hour while it runs: EC2, the EMR fee, its public IPv4 address and its disks. */
+export function nodeHourlyCost(type: LabInstanceType): number {
   const { ec2Hourly, emrHourly } = INSTANCE_TYPE_FACTS[type];
-  return nodes * (ec2Hourly + emrHourly + PUBLIC_IPV4_HOURLY);
+  return ec2Hourly + emrHourly + PUBLIC_IPV4_HOURLY + NODE_EBS_HOURLY;
+}
+
+/** What a cluster of `nodes` nodes of `type` costs per hour while it runs. */
+export function clusterHourlyCost(type: LabInstanceType, nodes: number): number {
+  return nodes * nodeHourlyCost(type);
 }

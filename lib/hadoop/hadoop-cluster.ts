@@ -1,7 +1,15 @@
 import { Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import { Construct } from 'constructs';
-import { EMR_APPLICATIONS, EMR_RELEASE_LABEL, EmrApplication, INSTANCE_TYPE_FACTS, LabInstanceType } from './emr-release';
+import {
+  EMR_APPLICATIONS,
+  EMR_RELEASE_LABEL,
+  EmrApplication,
+  INSTANCE_TYPE_FACTS,
+  LabInstanceType,
+  NODE_DATA_VOLUME_GIB,
+  NODE_ROOT_VOLUME_GIB,
+} from './emr-release';
 import { EMR_MANAGED_POLICY_TAG, EmrNetwork } from './emr-network';
 import { EmrRoles } from './emr-roles';
 import { EmrSecurityConfiguration } from './emr-security-configuration';
@@ -80,6 +88,10 @@ export class HadoopCluster extends Construct {
 
     const { network, roles } = props;
     this.mode = mode;
+    // One gp3 data volume per node, instead of EMR's default storage for the type: a known size and price.
+    const ebsConfiguration: emr.CfnCluster.EbsConfigurationProperty = {
+      ebsBlockDeviceConfigs: [{ volumeSpecification: { volumeType: 'gp3', sizeInGb: NODE_DATA_VOLUME_GIB }, volumesPerInstance: 1 }],
+    };
     this.cluster = new emr.CfnCluster(this, 'Resource', {
       name: Stack.of(this).stackName,
       releaseLabel: EMR_RELEASE_LABEL,
@@ -88,14 +100,15 @@ export class HadoopCluster extends Construct {
       jobFlowRole: roles.instanceProfile.instanceProfileName,
       securityConfiguration: props.securityConfiguration.name,
       logUri: props.logUri,
+      ebsRootVolumeSize: NODE_ROOT_VOLUME_GIB,
       instances: {
         ec2SubnetId: network.subnet.subnetId,
         emrManagedMasterSecurityGroup: network.primarySecurityGroup.securityGroupId,
         emrManagedSlaveSecurityGroup: network.coreSecurityGroup.securityGroupId,
-        masterInstanceGroup: { instanceCount: 1, instanceType, market: 'ON_DEMAND' },
+        masterInstanceGroup: { instanceCount: 1, instanceType, market: 'ON_DEMAND', ebsConfiguration },
         coreInstanceGroup:
           coreNodes > 0
-            ? { instanceCount: coreNodes, instanceType, market: props.coreSpot === false ? 'ON_DEMAND' : 'SPOT' }
+            ? { instanceCount: coreNodes, instanceType, market: props.coreSpot === false ? 'ON_DEMAND' : 'SPOT', ebsConfiguration }
             : undefined,
         keepJobFlowAliveWhenNoSteps: mode === 'long-running',
         terminationProtected: false,

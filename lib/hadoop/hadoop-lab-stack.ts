@@ -156,7 +156,7 @@ export class HadoopLabStack extends LabStack {
     out(
       'ClusterCostPerHour',
       'What the cluster costs while it runs (us-east-1 on-demand prices, Spot counted as on-demand; see lib/hadoop/README.md).',
-      `$${clusterHourlyCost(instanceType, nodes).toFixed(3)} per hour: ${nodes} x ${instanceType} (EC2, EMR fee, public IPv4)`,
+      `$${clusterHourlyCost(instanceType, nodes).toFixed(4)} per hour: ${nodes} x ${instanceType} (EC2, EMR fee, public IPv4, EBS)`,
     );
     if (o.mode === 'long-running') {
       out(

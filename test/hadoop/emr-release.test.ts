@@ -10,9 +10,11 @@ import { gunzipSync } from 'zlib';
 import {
   clusterHourlyCost,
   EMR_RELEASE_LABEL,
+  GP3_GB_MONTH,
   INSTANCE_TYPE_FACTS,
   KMS_KEY_HOURLY,
   LAB_INSTANCE_TYPES,
+  NODE_EBS_HOURLY,
   PUBLIC_IPV4_HOURLY,
 } from '../../lib/hadoop/emr-release';
 
@@ -47,11 +49,12 @@ withMoto('below xlarge the release supports only m4.large, c4.large and first-ge
   expect(LAB_INSTANCE_TYPES.filter((t) => t !== 'm4.large').every((t) => t.endsWith('.xlarge'))).toBe(true);
 });
 
-test("the course's 3 nodes cost at most $0.55 an hour idle at defaults; transient runs of up to 22 minutes stay under $0.15", () => {
+test("the course's 3 nodes cost at most $0.55 an hour idle at defaults; a transient run of 21 minutes stays under $0.15", () => {
+  // Hand calculation: 3 x (EC2 0.10 + EMR fee 0.03 + public IPv4 0.005 + (15 + 32) GB gp3 x 0.08 / 730).
   const hourly = clusterHourlyCost('m4.large', 3);
-  expect(hourly).toBeCloseTo(0.405, 10);
+  expect(hourly).toBeCloseTo(3 * (0.1 + 0.03 + 0.005 + (47 * 0.08) / 730), 12);
   expect(hourly).toBeLessThanOrEqual(0.55);
-  expect((hourly / 60) * 22).toBeLessThanOrEqual(0.15);
+  expect((hourly / 60) * 21).toBeLessThanOrEqual(0.15);
   expect(KMS_KEY_HOURLY).toBeCloseTo(0.00137, 5);
 });
 
@@ -63,8 +66,8 @@ test('the types are offered cheapest first', () => {
 test.each(LAB_INSTANCE_TYPES)("the guide's cost table row for %s is the arithmetic of its prices", (type) => {
   const { vcpus, memoryGiB, ec2Hourly, emrHourly } = INSTANCE_TYPE_FACTS[type];
   const f = (n: number) => n.toFixed(4);
-  const perNode = ec2Hourly + emrHourly + PUBLIC_IPV4_HOURLY;
-  expect(clusterHourlyCost(type, 1)).toBeCloseTo(perNode, 10);
+  const perNode = ec2Hourly + emrHourly + PUBLIC_IPV4_HOURLY + NODE_EBS_HOURLY;
+  expect(clusterHourlyCost(type, 1)).toBeCloseTo(perNode, 12);
   const row = new RegExp(
     `^\\| \`${type.replace('.', '\\.')}\`(?: \\(default\\))? \\| ${vcpus}, ${memoryGiB} GiB \\| ${f(ec2Hourly)} \\| ${f(emrHourly)} \\| ` +
       `${f(perNode)} \\| ${f(clusterHourlyCost(type, 3))} \\| ${f(clusterHourlyCost(type, 1))} \\|$`,
@@ -73,8 +76,32 @@ test.each(LAB_INSTANCE_TYPES)("the guide's cost table row for %s is the arithmet
   expect(guide).toMatch(row);
 });
 
-test("the guide's totals are the code's", () => {
-  expect(guide).toContain(`3 × (0.10 + 0.03 + 0.005) = **$${clusterHourlyCost('m4.large', 3).toFixed(3)}/h**`);
-  expect(guide).toContain(`$${(clusterHourlyCost('m4.large', 3) / 60).toFixed(5)} per minute`);
-  expect(guide).toContain(`(0.15 / ${(clusterHourlyCost('m4.large', 3) / 60).toFixed(5)} = ${(0.15 / (clusterHourlyCost('m4.large', 3) / 60)).toFixed(1)})`);
+test("the guide's figures are the code's", () => {
+  const hourly = clusterHourlyCost('m4.large', 3);
+  const perMinute = (hourly / 60).toFixed(5);
+  expect(NODE_EBS_HOURLY.toFixed(4)).toBe('0.0052');
+  expect(guide).toContain('(15 + 32) × 0.08 / 730 = $0.0052/h per node');
+  expect(guide).toContain(`3 × (0.10 + 0.03 + 0.005 + 0.0052) =\n  **$${hourly.toFixed(4)}/h**`);
+  expect(guide).toContain(`the stack's $${(hourly + KMS_KEY_HOURLY).toFixed(4)}/h`);
+  expect(guide).toContain(`$${perMinute} per minute`);
+  expect(guide).toContain(`(0.15 / ${perMinute} = ${(0.15 / Number(perMinute)).toFixed(1)})`);
+});
+
+test('where the labs cost price table has the same types, its prices are these', () => {
+  const table = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'cli', 'pricing', 'prices.json'), 'utf8'));
+  let compared = 0;
+  for (const type of LAB_INSTANCE_TYPES) {
+    const { ec2Hourly, emrHourly } = INSTANCE_TYPE_FACTS[type];
+    if (table.ec2Instance[type]) {
+      expect([type, table.ec2Instance[type].usd]).toEqual([type, ec2Hourly]);
+      compared++;
+    }
+    if (table.emrFee[type]) {
+      expect([type, table.emrFee[type].usd]).toEqual([type, emrHourly]);
+      compared++;
+    }
+  }
+  expect(compared).toBeGreaterThanOrEqual(2); // at least m4.large's EC2 price and EMR fee
+  expect(table.publicIpv4.usd).toBe(PUBLIC_IPV4_HOURLY);
+  expect(table.ebsGbMonth.gp3.usd).toBe(GP3_GB_MONTH);
 });

@@ -2,6 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { estimateStack } from '../../lib/cli/cost/estimate';
+import { formatUsdPerHour } from '../../lib/cli/pricing';
+import { clusterHourlyCost, KMS_KEY_HOURLY } from '../../lib/hadoop/emr-release';
 import { HadoopLabStack } from '../../lib/hadoop/hadoop-lab-stack';
 import { OS_REQUESTS_SCRIPT } from '../../lib/hadoop/os-requests-step';
 import { CDK_JSON_CONTEXT, normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
@@ -63,8 +66,10 @@ describe.each([
   test('EMR 7 with Hadoop and Hive; one on-demand primary and two Spot core nodes of m4.large', () => {
     expect(props.ReleaseLabel).toMatch(/^emr-7\.\d+\.\d+$/);
     expect(props.Applications).toEqual([{ Name: 'Hadoop' }, { Name: 'Hive' }]);
-    expect(props.Instances.MasterInstanceGroup).toEqual({ InstanceCount: 1, InstanceType: 'm4.large', Market: 'ON_DEMAND' });
-    expect(props.Instances.CoreInstanceGroup).toEqual({ InstanceCount: 2, InstanceType: 'm4.large', Market: 'SPOT' });
+    const disks = { EbsBlockDeviceConfigs: [{ VolumeSpecification: { VolumeType: 'gp3', SizeInGB: 32 }, VolumesPerInstance: 1 }] };
+    expect(props.Instances.MasterInstanceGroup).toEqual({ InstanceCount: 1, InstanceType: 'm4.large', Market: 'ON_DEMAND', EbsConfiguration: disks });
+    expect(props.Instances.CoreInstanceGroup).toEqual({ InstanceCount: 2, InstanceType: 'm4.large', Market: 'SPOT', EbsConfiguration: disks });
+    expect(props.EbsRootVolumeSize).toBe(15);
     // No bid price: Spot nodes never cost more than on-demand.
     expect(text(props.Instances)).not.toContain('BidPrice');
   });
@@ -270,7 +275,7 @@ describe.each([
     );
     expect(command('ListResultsCommand')).toBe(`aws s3 ls ${results} ${region}`);
     expect(command('ReadResultsCommand')).toBe(`aws s3 cp --recursive ${results} os_requests/ ${region} && cat os_requests/*`);
-    expect(command('ClusterCostPerHour')).toBe('$0.405 per hour: 3 x m4.large (EC2, EMR fee, public IPv4)');
+    expect(command('ClusterCostPerHour')).toBe('$0.4205 per hour: 3 x m4.large (EC2, EMR fee, public IPv4, EBS)');
     if (mode === 'long-running') {
       expect(command('ConnectCommand')).toContain('aws ssm start-session');
       expect(command('ConnectCommand')).toContain(`list-instances --cluster-id ${cluster}`);
@@ -293,6 +298,30 @@ describe.each([
   });
 });
 
+describe('hourly cost (labs cost), on the synths above', () => {
+  test.each([
+    ['long-running', longRunning],
+    ['transient', transient],
+  ])('%s: the running cluster, its disks, addresses and the key, all priced, as the hand calculation says', (_mode, lab) => {
+    // Hand calculation (lib/hadoop/README.md): 3 nodes x (m4.large EC2 0.10 + EMR fee 0.03 + public IPv4
+    // 0.005 + 15 GB and 32 GB of gp3 at 0.08 per GB-month / 730 h) + the KMS key's $1 / 730 h. Spot core
+    // nodes at the on-demand price. A transient cluster costs the same while it runs.
+    const e = estimateStack('HadoopLabStack', lab.json as never);
+    const expected = 3 * (0.1 + 0.03 + 0.005 + (47 * 0.08) / 730) + 1 / 730;
+    expect(e.usdPerHour).toBeCloseTo(expected, 10);
+    expect(e.usdPerHour).toBeCloseTo(clusterHourlyCost('m4.large', 3) + KMS_KEY_HOURLY, 10);
+    expect(e.unpriced).toBe(0);
+  });
+
+  test("the README's lab table shows the figure labs cost prints at defaults", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `HadoopLabStack` |'))!;
+    const figure = formatUsdPerHour(estimateStack('HadoopLabStack', longRunning.json as never).usdPerHour);
+    expect(figure).toBe('$0.4218/h');
+    expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
+  });
+});
+
 describe('every option switched: one node, on-demand, Graviton, Spark, ten-minute idle timeout, own input', () => {
   const app = new App({ context: CDK_JSON_CONTEXT });
   const stack = new HadoopLabStack(app, 'HadoopLabStack', {
@@ -307,7 +336,7 @@ describe('every option switched: one node, on-demand, Graviton, Spark, ten-minut
   const props = Object.values(template.findResources('AWS::EMR::Cluster'))[0].Properties;
 
   test('a one-node cluster has no core group; the primary is the only node', () => {
-    expect(props.Instances.MasterInstanceGroup).toEqual({ InstanceCount: 1, InstanceType: 'm6g.xlarge', Market: 'ON_DEMAND' });
+    expect(props.Instances.MasterInstanceGroup).toMatchObject({ InstanceCount: 1, InstanceType: 'm6g.xlarge', Market: 'ON_DEMAND' });
     expect(props.Instances.CoreInstanceGroup).toBeUndefined();
     expect(JSON.stringify(template.toJSON().Outputs.ClusterCostPerHour.Value)).toContain('1 x m6g.xlarge');
   });
