@@ -14,6 +14,8 @@ import { ContainerClusterLabStack } from './container-cluster/container-cluster-
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
 import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
 import { MICROSERVICES_SETTINGS } from './microservices/settings';
+import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
+import { HADOOP_SETTINGS } from './hadoop/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -63,6 +65,21 @@ export const LABS: readonly LabDefinition[] = [
           threads: settings.threadsTaskCount,
           posts: settings.postsTaskCount,
         },
+      }),
+  }),
+  lab({
+    stackName: 'HadoopLabStack',
+    settings: HADOOP_SETTINGS,
+    create: (app, common, settings) =>
+      new HadoopLabStack(app, 'HadoopLabStack', {
+        ...common,
+        mode: settings.hadoopMode,
+        coreNodes: settings.hadoopCoreNodes,
+        coreSpot: settings.hadoopCoreSpot,
+        instanceType: settings.hadoopInstanceType,
+        idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
+        applications: settings.hadoopApplications,
+        input: settings.hadoopInput,
       }),
   }),
 ];

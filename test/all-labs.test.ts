@@ -27,6 +27,13 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       usersTaskCount: '3',
       threadsTaskCount: '2',
       postsTaskCount: '3',
+      hadoopMode: 'transient',
+      hadoopCoreNodes: '0',
+      hadoopCoreSpot: 'false',
+      hadoopInstanceType: 'm6g.xlarge',
+      hadoopIdleTimeoutSeconds: '600',
+      hadoopApplications: 'Hadoop,Hive,Spark',
+      hadoopInput: 's3://course-logs-example/cloudfront/2014',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -218,8 +225,8 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, where]) => (type === '*' || r.Type === type) && where.test(path)))
-          .map((n) => ({ id, ...n })),
+          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, pattern]) => r.Type === type && pattern.test(path)))
+          .map(({ key, value }) => ({ id, key, value })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
         expect(literalNames.map((n) => n.key)).toContain('Name'); // the walk reaches the OAC's nested name
@@ -250,25 +257,34 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
 });
 
 /**
- * Literal `...Name` properties that name something inside their resource, not a resource of the account,
- * so they cannot collide between two copies of a stack: resource type, property path, and why.
+ * `...Name` properties that name something inside one resource, not a resource in the account, so they
+ * cannot collide between two copies of a stack: by resource type, the property's path.
  */
-const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp, string]> = [
-  ['AWS::IAM::Policy', /^PolicyName$/, "an inline policy's name is scoped to its role"],
-  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/, "an inline policy's name is scoped to its role"],
-  ['*', /(^|\.)BlockDeviceMappings\.\d+\.DeviceName$/, 'a device path on the instance (/dev/xvda)'],
-  ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Name$/, "a container's name is scoped to its task definition"],
-  ['AWS::ECS::Service', /^LoadBalancers\.\d+\.ContainerName$/, 'names a container of the task definition'],
-  ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/, 'the name of a cluster setting (containerInsights)'],
-  ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/, 'the HTTP header a rule matches'],
+const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
+  // An IAM inline policy's name is scoped to its role.
+  ['AWS::IAM::Policy', /^PolicyName$/],
+  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/],
+  // EMR application names (Hadoop, Hive) and step names are labels within one cluster.
+  ['AWS::EMR::Cluster', /^(Applications|Steps)\.\d+\.Name$/],
+  // A block device mapping's DeviceName is a device path (/dev/xvda).
+  ['AWS::EC2::Instance', /^BlockDeviceMappings\.\d+\.DeviceName$/],
+  ['AWS::EC2::LaunchTemplate', /^LaunchTemplateData\.BlockDeviceMappings\.\d+\.DeviceName$/],
+  // ECS: a container's name is scoped to its task definition; a service names one of those containers;
+  // a cluster setting's name is a setting (containerInsights).
+  ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Name$/],
+  ['AWS::ECS::Service', /^LoadBalancers\.\d+\.ContainerName$/],
+  ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/],
+  // The HTTP header a listener rule matches.
+  ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/],
 ];
 
-/** Every `...Name` property whose value is a literal string, however deeply nested, with its path. */
-function namedStrings(value: unknown, at = ''): Array<{ key: string; path: string; value: string }> {
-  if (Array.isArray(value)) return value.flatMap((v, i) => namedStrings(v, `${at}${i}.`));
+/** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */
+function namedStrings(value: unknown, path = ''): Array<{ key: string; value: string; path: string }> {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) return value.flatMap((v, i) => namedStrings(v, at(i)));
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) =>
-    /Name$/.test(key) && typeof v === 'string' ? [{ key, path: `${at}${key}`, value: v }] : namedStrings(v, `${at}${key}.`),
+    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v, path: at(key) }] : namedStrings(v, at(key)),
   );
 }
 
