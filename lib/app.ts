@@ -10,6 +10,8 @@ import {
   SettingsGroup,
   SettingValues,
 } from './shared/settings';
+import { ServerlessLabStack } from './serverless/serverless-lab-stack';
+import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -40,6 +42,16 @@ export const LABS: readonly LabDefinition[] = [
     settings: STATIC_SITE_SETTINGS,
     create: (app, common, settings) =>
       new StaticSiteLabStack(app, 'StaticSiteLabStack', { ...common, hosting: settings.staticSiteHosting }),
+  }),
+  lab({
+    stackName: 'ServerlessLabStack',
+    settings: SERVERLESS_SETTINGS,
+    create: (app, common, settings) =>
+      new ServerlessLabStack(app, 'ServerlessLabStack', {
+        ...common,
+        requestsPerSecond: settings.serverlessRequestsPerSecond,
+        accessLogs: settings.serverlessAccessLogs,
+      }),
   }),
 ];
 

@@ -11,7 +11,16 @@ import { CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
-  ['every lab option switched and a stack suffix', { staticSiteHosting: 'website', stackSuffix: 'alice', ttlHours: '12' }],
+  [
+    'every lab option switched and a stack suffix',
+    {
+      staticSiteHosting: 'website',
+      serverlessRequestsPerSecond: '25',
+      serverlessAccessLogs: 'false',
+      stackSuffix: 'alice',
+      ttlHours: '12',
+    },
+  ],
 ];
 
 const RETAINING = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
@@ -41,7 +50,7 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(taggable.length).toBeGreaterThan(5);
       for (const resource of taggable) {
         const rendered = lab.json.Resources[Stack.of(resource).resolve(resource.logicalId)];
-        expect({ path: resource.node.path, tags: tagsOf(rendered) }).toEqual({
+        expect({ path: resource.node.path, tags: tagsOf(rendered, resource) }).toEqual({
           path: resource.node.path,
           tags: expect.objectContaining(expectedTags),
         });
@@ -151,8 +160,7 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          // An IAM inline policy's name is scoped to its role, not to the account.
-          .filter(({ key }) => !(r.Type === 'AWS::IAM::Policy' && key === 'PolicyName'))
+          .filter(({ key }) => !SCOPED_NAMES[r.Type]?.includes(key))
           .map((n) => ({ id, ...n })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
@@ -183,6 +191,18 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
   }
 });
 
+/**
+ * `...Name` properties that name something inside one resource, not a resource of the account, so two
+ * copies of a lab cannot collide on them.
+ */
+const SCOPED_NAMES: Record<string, string[]> = {
+  'AWS::IAM::Policy': ['PolicyName'], // an inline policy, scoped to its role
+  'AWS::DynamoDB::Table': ['AttributeName'], // key and attribute names of the table
+  'AWS::ApiGateway::Stage': ['StageName'], // scoped to its REST API
+  // Nested `Name`s of a user pool are its schema attributes and recovery mechanisms; its own name is `UserPoolName`.
+  'AWS::Cognito::UserPool': ['Name'],
+};
+
 /** Every `...Name` property whose value is a literal string, however deeply nested. */
 function namedStrings(value: unknown): Array<{ key: string; value: string }> {
   if (Array.isArray(value)) return value.flatMap(namedStrings);
@@ -192,8 +212,10 @@ function namedStrings(value: unknown): Array<{ key: string; value: string }> {
   );
 }
 
-function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
-  const tags = resource?.Properties?.Tags ?? resource?.Properties?.tags;
+/** The rendered tags of a resource, under the property its type keeps them in (`Tags`, `UserPoolTags`, ...). */
+function tagsOf(resource: CfnResourceJson | undefined, construct: CfnResource): Record<string, string> {
+  const property = TagManager.of(construct)?.tagPropertyName ?? 'tags';
+  const tags = resource?.Properties?.[property.charAt(0).toUpperCase() + property.slice(1)] ?? resource?.Properties?.[property];
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
   return tags ?? {};
 }
