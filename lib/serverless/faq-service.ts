@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { LabFunction } from '../shared/lab-function';
 import { FaqSeedItem } from './faq';
 import { LabTable } from './lab-table';
+import { FAQ_TABLE_KEY } from './table-keys';
 
 /** Properties of a `FaqService`. */
 export interface FaqServiceProps {
@@ -38,8 +39,7 @@ export class FaqService extends Construct {
     if (duplicate) throw new Error(`${this.node.path}: question "${duplicate}" appears twice; Topic and Question are the table's key`);
 
     this.table = new LabTable(this, 'Faq', {
-      partitionKey: { name: 'Topic', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'Question', type: dynamodb.AttributeType.STRING },
+      key: FAQ_TABLE_KEY,
       logicalId: 'Faq',
     }).table;
 

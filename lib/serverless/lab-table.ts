@@ -1,16 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { TableKey } from './table-keys';
 
 /** Properties of a `LabTable`. */
 export interface LabTableProps {
-  /** The partition key. */
-  readonly partitionKey: dynamodb.Attribute;
-  /**
-   * The sort key.
-   * @default - none: the partition key alone identifies an item
-   */
-  readonly sortKey?: dynamodb.Attribute;
+  /** The key: a partition key and optionally a sort key, both strings. */
+  readonly key: TableKey;
   /**
    * The resource's logical id in the template, which CloudFormation puts in the table's generated name
    * (`<stack>-<logicalId>-<random>`), so the console shows a name a student recognises (`Rides`). It must
@@ -34,8 +30,8 @@ export class LabTable extends Construct {
   constructor(scope: Construct, id: string, props: LabTableProps) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
-      partitionKey: props.partitionKey,
-      sortKey: props.sortKey,
+      partitionKey: { name: props.key.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: props.key.sortKey ? { name: props.key.sortKey, type: dynamodb.AttributeType.STRING } : undefined,
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: false,

@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { LabFunction } from '../shared/lab-function';
 import { LabTable } from './lab-table';
+import { RIDES_TABLE_KEY } from './table-keys';
 
 /** Properties of a `RideService`. */
 export interface RideServiceProps {
@@ -29,7 +30,7 @@ export class RideService extends Construct {
   constructor(scope: Construct, id: string, props: RideServiceProps) {
     super(scope, id);
     this.table = new LabTable(this, 'Rides', {
-      partitionKey: { name: 'RideId', type: dynamodb.AttributeType.STRING },
+      key: RIDES_TABLE_KEY,
       logicalId: 'Rides',
     }).table;
 
