@@ -31,6 +31,9 @@ map.addEventListener('click', (event) => {
 });
 place(CENTER.Latitude, CENTER.Longitude);
 
+/** CSS colours for the fleet's coat colours ("golden" is not a CSS colour name). */
+const SWATCHES = { golden: '#d4a017', white: '#ffffff', yellow: '#f5d800' };
+
 onSubmit(form, async (data) => {
   const config = await loadConfig();
   show('Finding a unicorn...', 'info');
@@ -51,7 +54,7 @@ onSubmit(form, async (data) => {
   const { Unicorn, Eta, RideId, Rider } = body;
   document.getElementById('unicorn-name').textContent = Unicorn.Name;
   document.getElementById('unicorn-description').textContent = `a ${Unicorn.Color.toLowerCase()} ${Unicorn.Gender.toLowerCase()} unicorn`;
-  document.getElementById('unicorn-swatch').style.background = Unicorn.Color.toLowerCase();
+  document.getElementById('unicorn-swatch').style.background = SWATCHES[Unicorn.Color.toLowerCase()] ?? Unicorn.Color;
   document.getElementById('eta').textContent = Eta;
   document.getElementById('ride-id').textContent = RideId;
   document.getElementById('ride-rider').textContent = Rider;
