@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SETTING_DOCS } from '../lib/app';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -27,7 +28,8 @@ test('a typo in a context key exits 1 with one line naming the key, the value an
   expect(status).toBe(1);
   expect(stdout).toBe('');
   expect(stderr).toBe(
-    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting.\n',
+    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? ' +
+      `Known keys: ${SETTING_DOCS.map((s) => s.key).join(', ')}.\n`,
   );
   expect(written).toEqual([]);
 });
