@@ -40,7 +40,7 @@ export const STAGE_NAME = 'prod';
  * - `GET /faq` -> the FAQ function, open to anyone (the course's public FAQ micro-service);
  * - CORS for the site's origin only: preflights, the functions' answers and API Gateway's own errors
  *   (401, 403, 429, 5xx) all carry `Access-Control-Allow-Origin: <site>`, so the site can show them;
- * - access logs (one JSON line per request, with the rider) to a log group the stack owns, and no
+ * - access logs (one JSON line per request, with the rider's email) to a log group the stack owns, and no
  *   execution logging: API Gateway would write that to a log group it creates itself, outside the stack;
  * - throttling, so a runaway loop costs little.
  */
@@ -73,7 +73,8 @@ export class WildRydesApi extends Construct {
         method: F.contextHttpMethod(),
         path: F.contextResourcePath(),
         status: F.contextStatus(),
-        rider: F.contextAuthorizerClaims('cognito:username'),
+        // A claim name with a colon (cognito:username) is not a documented access-log variable; email is.
+        riderEmail: F.contextAuthorizerClaims('email'),
         latencyMs: F.contextResponseLatency(),
         error: F.contextErrorMessage(),
       }),

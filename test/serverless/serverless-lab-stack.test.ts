@@ -144,7 +144,7 @@ describe('the API', () => {
     expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
     expect(JSON.parse(stage.AccessLogSetting.Format)).toMatchObject({
       requestId: '$context.requestId',
-      rider: '$context.authorizer.claims.cognito:username',
+      riderEmail: '$context.authorizer.claims.email',
       status: '$context.status',
     });
     expect(stage.MethodSettings).toEqual([expect.not.objectContaining({ LoggingLevel: expect.anything() })]);

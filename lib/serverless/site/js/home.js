@@ -2,7 +2,11 @@ import { loadConfig } from './config.js';
 import { currentSession } from './session.js';
 import { show } from './ui.js';
 
-if (currentSession()) document.getElementById('ride-link').textContent = 'Request a ride';
+if (currentSession()) {
+  const link = document.getElementById('ride-link');
+  link.textContent = 'Request a ride';
+  link.href = 'ride.html';
+}
 
 // The FAQ micro-service: GET /faq, no sign-in needed.
 document.getElementById('ask').addEventListener('click', async () => {
