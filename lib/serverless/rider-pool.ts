@@ -58,7 +58,7 @@ export class RiderPool extends Construct {
       deletionProtection: false,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    Validations.of(this.userPool).acknowledge(
+    Validations.of(this.userPool.node.defaultChild!).acknowledge(
       {
         id: 'AwsSolutions-COG2',
         reason:
