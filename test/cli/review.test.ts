@@ -81,6 +81,17 @@ describe('the report on fixture pairs', () => {
     expect(s).toContain('0 resources to add, 0 to change, 0 to replace, 2 to destroy.');
   });
 
+  test("the changed stack's diagram marks what is replaced and what is removed", () => {
+    const replace = section(report, 'ReplaceStack');
+    expect(replace).toContain('```mermaid');
+    expect(replace).toMatch(/n_Rides\[\("DynamoDB table \(replaced\)<br\/>Rides"\)\]/);
+    expect(replace).toContain('class n_Rides replaced');
+    const destroy = section(report, 'DestroyStack');
+    expect(destroy).toMatch(/n_Site\[\("S3 bucket \(removed\)<br\/>Site"\)\]/);
+    expect(destroy).toContain('class n_Site removed');
+    expect(section(report, 'UpdateStack')).toContain('class n_Fn changed');
+  });
+
   test('IAM broadening: flagged, with the statements added and removed and the new cdk-nag acknowledgment', () => {
     const s = section(report, 'IamStack');
     expect(s).toContain('> **Permissions broadened:**');

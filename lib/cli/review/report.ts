@@ -12,6 +12,7 @@ import { StackEstimate, estimateStack } from '../cost/estimate';
 import { formatUsdPerHour } from '../pricing';
 import { LintFinding, Linter } from './lint';
 import { NagFinding, nagFindings } from './nag';
+import { reviewMermaid } from '../diagram/review';
 
 /** Resource types whose replacement or deletion loses what they store. */
 export const DATA_HOLDING_TYPES: ReadonlySet<string> = new Set([
@@ -72,6 +73,8 @@ export interface StackReview {
   readonly newNagFindings: readonly NagFinding[];
   /** Undefined when cfn-lint did not run. */
   readonly newLintFindings?: readonly LintFinding[];
+  /** The stack's architecture as Mermaid, with what the change adds, changes, replaces and removes marked. */
+  readonly diagram?: string;
 }
 
 export interface Review {
@@ -236,6 +239,15 @@ export function reviewStacks(
       costAfter: after && estimateStack(name, after.template),
       newNagFindings: after ? introduced(before ? nagFindings(before) : [], nagFindings(after)) : [],
       newLintFindings: lintBefore && lintAfter ? introduced(lintBefore, lintAfter) : undefined,
+      diagram:
+        after && someChange
+          ? reviewMermaid(name, before?.template, after.template, {
+              added: classified.added.map((r) => r.logicalId),
+              changed: classified.changed.map((r) => r.logicalId),
+              replaced: classified.replaced.map((r) => r.logicalId),
+              destroyed: classified.destroyed.map((r) => r.logicalId),
+            })
+          : undefined,
     };
   });
   return { baseRef, stacks, lintSkipped };
@@ -353,6 +365,18 @@ function stackSection(s: StackReview): string[] {
   if (s.securityGroups.length) {
     out.push('**Security group changes**', '');
     out.push(...table(['', 'Group', 'Dir', 'Protocol', 'Peer'], s.securityGroups.map((r) => [r.change, r.group, r.direction, r.protocol, r.opensToWorld ? `**${r.peer}**` : r.peer])), '');
+  }
+  if (s.diagram) {
+    out.push(
+      '<details><summary><b>Architecture</b>: what this change adds, changes, replaces and removes, marked</summary>',
+      '',
+      '```mermaid',
+      s.diagram.trimEnd(),
+      '```',
+      '',
+      '</details>',
+      '',
+    );
   }
   const costRows = costChanges(s);
   if (costRows.length) out.push('**Hourly cost by resource**', '', ...table(['Resource', 'Type', 'Before', 'After'], costRows), '');
