@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { estimateStack } from '../../lib/cli/cost/estimate';
+import { stackSummary } from '../../lib/cli/cost/format';
+import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { FAQ_ITEMS } from '../../lib/serverless/faq';
 import { SERVERLESS_SITE_DIR } from '../../lib/serverless/serverless-lab-stack';
 import { normalizedTemplate, SynthesizedLab, synthLabs } from '../helpers/synth';
@@ -337,5 +340,41 @@ describe('outputs and the lab guide', () => {
     ];
     expect(named.filter((n) => !(n in outputs))).toEqual([]);
     expect(Object.keys(outputs).filter((o) => o.startsWith('Step') && !named.includes(o))).toEqual([]);
+  });
+});
+
+describe('hourly cost (labs cost), on the synths above', () => {
+  test.each([
+    ['defaults', defaults.lab, 7],
+    ['no access logs', noAccessLogs.lab, 6],
+  ])('%s: $0/h while idle, everything in it billed by use', (_name, l, logGroups) => {
+    // Hand calculation: no instance, load balancer, NAT gateway, public IPv4 address, EBS volume, VPC endpoint,
+    // KMS key, secret or alarm, and both tables are on demand (no provisioned capacity). What the lab has bills
+    // only when used: 6 Lambda functions (ride, FAQ, FAQ seed, expiry, bucket auto-delete, site deployment) and
+    // their 6 log groups, the API's access log group (when on), the REST API, the 2 tables, the user pool
+    // (monthly active users), the site bucket, the distribution and the expiry schedule. So $0.0000/h.
+    const e = estimateStack(l.stack.stackName, l.json as never);
+    expect([e.usdPerHour, e.unpriced]).toEqual([0, 0]);
+    expect(e.resources.filter((r) => r.lines.length)).toEqual([]);
+    const count = (type: string) => e.usage.filter((u) => u.type === type).length;
+    const types = [
+      'AWS::Lambda::Function',
+      'AWS::Logs::LogGroup',
+      'AWS::ApiGateway::RestApi',
+      'AWS::DynamoDB::Table',
+      'AWS::Cognito::UserPool',
+      'AWS::S3::Bucket',
+      'AWS::CloudFront::Distribution',
+      'AWS::Scheduler::Schedule',
+    ];
+    expect(types.map(count)).toEqual([6, logGroups, 1, 2, 1, 1, 1, 1]);
+    expect(stackSummary(e)).toBe(`${l.stack.stackName}  $0.0000/h  (nothing bills by the hour; ${13 + logGroups} usage-priced resources)`);
+  });
+
+  test("the README's lab table shows the figure labs cost prints at defaults", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `ServerlessLabStack` |'))!;
+    const figure = formatUsdPerHour(estimateStack('ServerlessLabStack', lab.json as never).usdPerHour);
+    expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
   });
 });
