@@ -17,6 +17,11 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
     'every lab option switched and a stack suffix',
     {
       staticSiteHosting: 'website',
+      orchestrator: 'swarm',
+      workerCount: '3',
+      controlPlaneInstanceType: 't3.small',
+      workerInstanceType: 't3.small',
+      sshCidr: '203.0.113.0/24',
       serverlessRequestsPerSecond: '25',
       serverlessAccessLogs: 'false',
       stackSuffix: 'alice',
@@ -206,6 +211,8 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
           .filter(({ key }) => !SCOPED_NAMES[r.Type]?.includes(key))
+          // A block device mapping's DeviceName is a device path (/dev/xvda).
+          .filter(({ key }) => key !== 'DeviceName')
           .map((n) => ({ id, ...n })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
@@ -242,6 +249,7 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
  */
 const SCOPED_NAMES: Record<string, string[]> = {
   'AWS::IAM::Policy': ['PolicyName'], // an inline policy, scoped to its role
+  'AWS::IAM::Role': ['PolicyName'], // the same, written in the role's Policies
   'AWS::DynamoDB::Table': ['AttributeName'], // key and attribute names of the table
   'AWS::ApiGateway::Stage': ['StageName'], // scoped to its REST API
   // Nested `Name`s of a user pool are its schema attributes and recovery mechanisms; its own name is `UserPoolName`.
