@@ -12,6 +12,8 @@ import {
 } from './shared/settings';
 import { ContainerClusterLabStack } from './container-cluster/container-cluster-lab-stack';
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
+import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
+import { HADOOP_SETTINGS } from './hadoop/settings';
 import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
@@ -49,6 +51,21 @@ export const LABS: readonly LabDefinition[] = [
     stackName: 'ContainerClusterLabStack',
     settings: CONTAINER_CLUSTER_SETTINGS,
     create: (app, common, settings) => new ContainerClusterLabStack(app, 'ContainerClusterLabStack', { ...common, ...settings }),
+  }),
+  lab({
+    stackName: 'HadoopLabStack',
+    settings: HADOOP_SETTINGS,
+    create: (app, common, settings) =>
+      new HadoopLabStack(app, 'HadoopLabStack', {
+        ...common,
+        mode: settings.hadoopMode,
+        coreNodes: settings.hadoopCoreNodes,
+        coreSpot: settings.hadoopCoreSpot,
+        instanceType: settings.hadoopInstanceType,
+        idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
+        applications: settings.hadoopApplications,
+        input: settings.hadoopInput,
+      }),
   }),
   lab({
     stackName: 'ServerlessLabStack',

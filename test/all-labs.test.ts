@@ -22,6 +22,13 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       controlPlaneInstanceType: 't3.small',
       workerInstanceType: 't3.small',
       sshCidr: '203.0.113.0/24',
+      hadoopMode: 'transient',
+      hadoopCoreNodes: '0',
+      hadoopCoreSpot: 'false',
+      hadoopInstanceType: 'm6g.xlarge',
+      hadoopIdleTimeoutSeconds: '600',
+      hadoopApplications: 'Hadoop,Hive,Spark',
+      hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
       serverlessAccessLogs: 'false',
       stackSuffix: 'alice',
@@ -210,10 +217,8 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          .filter(({ key }) => !SCOPED_NAMES[r.Type]?.includes(key))
-          // A block device mapping's DeviceName is a device path (/dev/xvda).
-          .filter(({ key }) => key !== 'DeviceName')
-          .map((n) => ({ id, ...n })),
+          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, pattern]) => r.Type === type && pattern.test(path)))
+          .map(({ key, value }) => ({ id, key, value })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
         expect(literalNames.map((n) => n.key)).toContain('Name'); // the walk reaches the OAC's nested name
@@ -244,24 +249,32 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
 });
 
 /**
- * `...Name` properties that name something inside one resource, not a resource of the account, so two
- * copies of a lab cannot collide on them.
+ * `...Name` properties that name something inside one resource, not a resource in the account, so they
+ * cannot collide between two copies of a stack: by resource type, the property's path.
  */
-const SCOPED_NAMES: Record<string, string[]> = {
-  'AWS::IAM::Policy': ['PolicyName'], // an inline policy, scoped to its role
-  'AWS::IAM::Role': ['PolicyName'], // the same, written in the role's Policies
-  'AWS::DynamoDB::Table': ['AttributeName'], // key and attribute names of the table
-  'AWS::ApiGateway::Stage': ['StageName'], // scoped to its REST API
-  // Nested `Name`s of a user pool are its schema attributes and recovery mechanisms; its own name is `UserPoolName`.
-  'AWS::Cognito::UserPool': ['Name'],
-};
+const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
+  // An IAM inline policy's name is scoped to its role.
+  ['AWS::IAM::Policy', /^PolicyName$/],
+  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/],
+  // EMR application names (Hadoop, Hive) and step names are labels within one cluster.
+  ['AWS::EMR::Cluster', /^(Applications|Steps)\.\d+\.Name$/],
+  // A block device mapping's DeviceName is a device path (/dev/xvda).
+  ['AWS::EC2::Instance', /^BlockDeviceMappings\.\d+\.DeviceName$/],
+  ['AWS::EC2::LaunchTemplate', /^LaunchTemplateData\.BlockDeviceMappings\.\d+\.DeviceName$/],
+  // A table's key and attribute names, a REST API's stage name, a user pool's schema attributes and
+  // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
+  ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
+  ['AWS::ApiGateway::Stage', /^StageName$/],
+  ['AWS::Cognito::UserPool', /^(Schema|AccountRecoverySetting\.RecoveryMechanisms)\.\d+\.Name$/],
+];
 
-/** Every `...Name` property whose value is a literal string, however deeply nested. */
-function namedStrings(value: unknown): Array<{ key: string; value: string }> {
-  if (Array.isArray(value)) return value.flatMap(namedStrings);
+/** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */
+function namedStrings(value: unknown, path = ''): Array<{ key: string; value: string; path: string }> {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) return value.flatMap((v, i) => namedStrings(v, at(i)));
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) =>
-    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v }] : namedStrings(v),
+    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v, path: at(key) }] : namedStrings(v, at(key)),
   );
 }
 

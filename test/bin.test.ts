@@ -6,9 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { SETTING_DOCS } from '../lib/app';
+import { SETTINGS_GROUPS } from '../lib/app';
 
 const ROOT = path.join(__dirname, '..');
+/** Every setting of the app, shared ones first, in the order the message lists them. */
+const KNOWN_KEYS = SETTINGS_GROUPS.flatMap((g) => Object.keys(g.settings)).join(', ');
 
 function runApp(context: Record<string, unknown>) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-bin-'));
@@ -28,8 +30,7 @@ test('a typo in a context key exits 1 with one line naming the key, the value an
   expect(status).toBe(1);
   expect(stdout).toBe('');
   expect(stderr).toBe(
-    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? ' +
-      `Known keys: ${SETTING_DOCS.map((s) => s.key).join(', ')}.\n`,
+    `course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ${KNOWN_KEYS}.\n`,
   );
   expect(written).toEqual([]);
 });
@@ -40,6 +41,14 @@ test('a bad value exits 1 with one line and no stack trace', () => {
   expect(stderr).toBe(
     'course-labs: Invalid value "github-pages" for context key "staticSiteHosting". Allowed: cloudfront or website.\n',
   );
+});
+
+test("a lab's bad value, out of range, exits 1 with one line", () => {
+  const { status, stdout, stderr, written } = runApp({ hadoopCoreNodes: '9' });
+  expect(status).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe('course-labs: Invalid value "9" for context key "hadoopCoreNodes". Allowed: a whole number from 0 to 8.\n');
+  expect(written).toEqual([]);
 });
 
 describe('main', () => {
