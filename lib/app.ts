@@ -14,6 +14,8 @@ import { ContainerClusterLabStack } from './container-cluster/container-cluster-
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
+import { ServerlessLabStack } from './serverless/serverless-lab-stack';
+import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -63,6 +65,16 @@ export const LABS: readonly LabDefinition[] = [
         idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
         applications: settings.hadoopApplications,
         input: settings.hadoopInput,
+      }),
+  }),
+  lab({
+    stackName: 'ServerlessLabStack',
+    settings: SERVERLESS_SETTINGS,
+    create: (app, common, settings) =>
+      new ServerlessLabStack(app, 'ServerlessLabStack', {
+        ...common,
+        requestsPerSecond: settings.serverlessRequestsPerSecond,
+        accessLogs: settings.serverlessAccessLogs,
       }),
   }),
 ];
