@@ -16,6 +16,8 @@ import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
 import { MICROSERVICES_SETTINGS } from './microservices/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
+import { ServerlessLabStack } from './serverless/serverless-lab-stack';
+import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 
@@ -80,6 +82,16 @@ export const LABS: readonly LabDefinition[] = [
         idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
         applications: settings.hadoopApplications,
         input: settings.hadoopInput,
+      }),
+  }),
+  lab({
+    stackName: 'ServerlessLabStack',
+    settings: SERVERLESS_SETTINGS,
+    create: (app, common, settings) =>
+      new ServerlessLabStack(app, 'ServerlessLabStack', {
+        ...common,
+        requestsPerSecond: settings.serverlessRequestsPerSecond,
+        accessLogs: settings.serverlessAccessLogs,
       }),
   }),
 ];

@@ -34,6 +34,8 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopIdleTimeoutSeconds: '600',
       hadoopApplications: 'Hadoop,Hive,Spark',
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
+      serverlessRequestsPerSecond: '25',
+      serverlessAccessLogs: 'false',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -67,7 +69,7 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(taggable.length).toBeGreaterThan(5);
       for (const resource of taggable) {
         const rendered = lab.json.Resources[Stack.of(resource).resolve(resource.logicalId)];
-        expect({ path: resource.node.path, tags: tagsOf(rendered) }).toEqual({
+        expect({ path: resource.node.path, tags: tagsOf(rendered, resource) }).toEqual({
           path: resource.node.path,
           tags: expect.objectContaining(expectedTags),
         });
@@ -269,6 +271,11 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   // A block device mapping's DeviceName is a device path (/dev/xvda).
   ['AWS::EC2::Instance', /^BlockDeviceMappings\.\d+\.DeviceName$/],
   ['AWS::EC2::LaunchTemplate', /^LaunchTemplateData\.BlockDeviceMappings\.\d+\.DeviceName$/],
+  // A table's key and attribute names, a REST API's stage name, a user pool's schema attributes and
+  // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
+  ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
+  ['AWS::ApiGateway::Stage', /^StageName$/],
+  ['AWS::Cognito::UserPool', /^(Schema|AccountRecoverySetting\.RecoveryMechanisms)\.\d+\.Name$/],
   // ECS: a container's name is scoped to its task definition; a service names one of those containers;
   // a cluster setting's name is a setting (containerInsights).
   ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Name$/],
@@ -288,8 +295,10 @@ function namedStrings(value: unknown, path = ''): Array<{ key: string; value: st
   );
 }
 
-function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
-  const tags = resource?.Properties?.Tags ?? resource?.Properties?.tags;
+/** The rendered tags of a resource, under the property its type keeps them in (`Tags`, `UserPoolTags`, ...). */
+function tagsOf(resource: CfnResourceJson | undefined, construct: CfnResource): Record<string, string> {
+  const property = TagManager.of(construct)?.tagPropertyName ?? 'tags';
+  const tags = resource?.Properties?.[property.charAt(0).toUpperCase() + property.slice(1)] ?? resource?.Properties?.[property];
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
   return tags ?? {};
 }

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LabFunction } from '../shared/lab-function';
+import { markAsPlumbing } from '../shared/plumbing';
 
 /**
  * The tag that AmazonEMRServicePolicy_v2 (the EMR service role's managed policy) requires on the subnet and
@@ -123,6 +124,7 @@ export class EmrNetwork extends Construct {
     });
     // The function's policy must outlive the resource, or the Delete call would run without permissions.
     resource.node.addDependency(cleanup.role);
+    markAsPlumbing(resource, 'revokes the rules EMR adds between its security groups, so cdk destroy can delete them');
     return resource;
   }
 }

@@ -61,6 +61,35 @@ describe('template to graph', () => {
     expect(edge(d, 'Control', 'Worker')?.label).toBe('udp 8472');
   });
 
+  test('a group that admits itself joins its members to each other, never a member to itself', () => {
+    const t = JSON.parse(JSON.stringify(cluster));
+    t.Resources.Worker2 = { ...t.Resources.Worker, Metadata: path('Worker2') };
+    t.Resources.WorkersFromWorkers = {
+      Type: 'AWS::EC2::SecurityGroupIngress',
+      Properties: { GroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, IpProtocol: 'udp', FromPort: 8472, ToPort: 8472 },
+    };
+    const d2 = templateToDiagram('Lab', t);
+    expect(edge(d2, 'Worker', 'Worker2')?.label).toBe('udp 8472');
+    expect(d2.edges.filter((e) => e.from === e.to)).toEqual([]);
+  });
+
+  test('a custom resource of a CDK helper provider, or one marked as plumbing, is folded; a lab\'s own step is shown', () => {
+    const t: CfnTemplate = {
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: {} },
+        Provider: { Type: 'AWS::Lambda::Function', Properties: {}, Metadata: { 'aws:cdk:path': 'Lab/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler' } },
+        Restrict: { Type: 'Custom::VpcRestrictDefaultSG', Properties: { ServiceToken: { 'Fn::GetAtt': ['Provider', 'Arn'] }, DefaultSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } } },
+        SeedFn: { Type: 'AWS::Lambda::Function', Properties: {}, Metadata: path('Seed/Function') },
+        Seed: { Type: 'Custom::SeedFaq', Properties: { ServiceToken: { 'Fn::GetAtt': ['SeedFn', 'Arn'] }, Table: { Ref: 'Faq' } } },
+        Cleanup: { Type: 'Custom::Cleanup', Properties: { ServiceToken: { 'Fn::GetAtt': ['SeedFn', 'Arn'] } }, Metadata: { 'course-labs:plumbing': 'revokes rules on delete' } },
+        Faq: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
+    };
+    const d3 = templateToDiagram('Lab', t);
+    expect(d3.nodes.map((n) => n.id)).toEqual(['Faq', 'Seed']);
+    expect(edge(d3, 'Seed', 'Faq')).toBeDefined();
+  });
+
   test('a rule from a CIDR is an edge from the outside world that names the CIDR', () => {
     expect(edge(d, INTERNET, 'Control')?.label).toBe('tcp 22 from 203.0.113.7/32');
     expect(edge(d, INTERNET, 'Worker')).toBeUndefined();
