@@ -410,7 +410,7 @@ export function refTargets(value: unknown, resources: Record<string, CfnResource
 }
 
 function referenceLabel(from: CfnResource, to: CfnResource): string {
-  if (from.Type === 'Custom::CDKBucketDeployment' && to.Type === 'AWS::S3::Bucket') return 'uploads files';
+  if (from.Type === 'Custom::CDKBucketDeployment') return to.Type === 'AWS::S3::Bucket' ? 'uploads files' : 'writes its ids into the site config';
   if (from.Type === 'AWS::ApiGateway::Method' && to.Type === 'AWS::Lambda::Function') {
     const method = (from.Properties as any)?.HttpMethod;
     return method ? `${method} invokes` : 'invokes';
