@@ -4,6 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { LabFunction } from '../shared/lab-function';
+import { markAsPlumbing } from '../shared/plumbing';
 
 /** Properties of a `HealthyTargetsGate`. */
 export interface HealthyTargetsGateProps {
@@ -70,7 +71,7 @@ export class HealthyTargetsGate extends Construct {
 
   /** A gate for one target group; make the traffic-switching rule depend on it. */
   public gate(scope: Construct, id: string, options: GateOptions): CustomResource {
-    return new CustomResource(scope, id, {
+    const gate = new CustomResource(scope, id, {
       serviceToken: this.handler.function.functionArn,
       resourceType: 'Custom::HealthyTargets',
       // If the function ever dies without answering, the deploy fails a minute after its own timeout
@@ -82,5 +83,7 @@ export class HealthyTargetsGate extends Construct {
         SettleSeconds: this.settleSeconds,
       },
     });
+    markAsPlumbing(gate, 'holds a deploy until the target group has healthy targets, so the path rule never sends traffic nowhere');
+    return gate;
   }
 }
