@@ -4,10 +4,10 @@
  */
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LABS } from '../lib/app';
+import { createLabsApp, LABS } from '../lib/app';
 import { RETAIN_REASON_METADATA } from '../lib/shared/removal';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../lib/shared/tags';
-import { CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
+import { CDK_JSON_CONTEXT, CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
@@ -197,3 +197,15 @@ function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
   return tags ?? {};
 }
+
+test('an app built for some labs has only those stacks, and still checks every setting', () => {
+  const { stacks } = createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: [LABS[0].stackName] });
+  expect(stacks.map((s) => s.node.id)).toEqual([LABS[0].stackName]);
+  expect(createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: [] }).stacks).toEqual([]);
+  expect(() => createLabsApp({ context: { ...CDK_JSON_CONTEXT, ttlHours: 'soon' } }, { labs: [] })).toThrow(
+    /Invalid value "soon" for context key "ttlHours"/,
+  );
+  expect(() => createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: ['NoSuchLabStack'] })).toThrow(
+    `createLabsApp: no lab NoSuchLabStack; the labs are ${LABS.map((l) => l.stackName).join(', ')}`,
+  );
+});

@@ -1,0 +1,62 @@
+/**
+ * The project's one run of aws-cdk-lib's template validation (`@aws/cloudformation-validate`: every
+ * resource against its CloudFormation schema, plus the default rules), over every lab in every
+ * configuration. It is off everywhere else: in the other tests (`test/helpers/jest-setup.ts`) and on a
+ * student's `cdk synth`, `deploy` and `diff` (`lib/template-validation.ts`), so its engine starts once
+ * per `npm test` instead of once per synthesizing process.
+ */
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { main } from '../lib/main';
+import { LabStack } from '../lib/shared/lab-stack';
+import { templateValidationFindings, TEMPLATE_CONFIGURATIONS, withTemplateValidationEnv } from './helpers/template-validation';
+
+/** Starting the engine takes seconds, more on a busy machine; later synths in this file reuse it. */
+const ENGINE_START_TIMEOUT_MS = 120_000;
+
+/** Puts values that CloudFormation's schema refuses into the lab's bucket, as a careless edit could. */
+function breakTheBucket(stacks: LabStack[]) {
+  const bucket = stacks[0].node.findAll().find((c): c is s3.CfnBucket => c instanceof s3.CfnBucket)!;
+  bucket.addPropertyOverride('VersioningConfiguration.Status', 'Sometimes');
+  bucket.addPropertyOverride('WebsiteConfigurations', { IndexDocument: 'index.html' });
+  return bucket.node.path;
+}
+
+test('with CDK_VALIDATION=true, a student synth finds an invalid property and an invalid value, at their construct', () => {
+  let bucketPath = '';
+  const findings = templateValidationFindings({}, { env: 'true', tamper: (stacks) => (bucketPath = breakTheBucket(stacks)) });
+  expect(bucketPath).toMatch(/^StaticSiteLabStack\//);
+  expect(findings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^\\w+ \\(error\\) at ${bucketPath}: .*'WebsiteConfigurations' was unexpected`)),
+      expect.stringMatching(new RegExp(`^\\w+ \\(warning\\) at ${bucketPath}: VersioningConfiguration.Status: 'Sometimes' is not one of`)),
+    ]),
+  );
+}, ENGINE_START_TIMEOUT_MS);
+
+describe.each(TEMPLATE_CONFIGURATIONS)('every lab template, %s', (_name, context) => {
+  test('has no finding, of any severity', () => {
+    expect(templateValidationFindings(context)).toEqual([]);
+  }, ENGINE_START_TIMEOUT_MS);
+});
+
+describe('a student synth', () => {
+  const unchecked = (env: string | null) =>
+    templateValidationFindings({}, { env, tamper: (stacks) => void breakTheBucket(stacks) });
+
+  test('does not validate templates by default', () => {
+    expect(unchecked(null)).toEqual([]);
+  });
+
+  test('does not validate with CDK_VALIDATION=false, as `cdk synth --no-validation` sets it', () => {
+    expect(unchecked('false')).toEqual([]);
+  });
+
+  test('refuses any other CDK_VALIDATION with one line naming the variable, the value and what is allowed', () => {
+    const lines: string[] = [];
+    const status = withTemplateValidationEnv('yes', () => main(undefined, (line) => lines.push(line)));
+    expect(status).toBe(1);
+    expect(lines).toEqual([
+      'course-labs: Invalid value "yes" for environment variable CDK_VALIDATION. Allowed: true (check every template against CloudFormation schemas and rules at synth) or false (the default).',
+    ]);
+  });
+});
