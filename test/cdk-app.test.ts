@@ -21,18 +21,17 @@ function write(file: string, text: string) {
   fs.writeFileSync(path.join(root, file), text);
 }
 
-/** Builds if needed, then runs the bundle in a new process, as the next `cdk synth` would. */
+/** Builds if needed, then loads the bundle (a new file whenever it was rebuilt) and calls the fixture app. */
 async function synth() {
   const { file, built } = await ensureBundle(options());
-  const run = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8' });
-  expect(run.stderr).toBe('');
-  return { built, file, output: run.stdout.trim() };
+  const app = require(file) as { run(): string };
+  return { built, file, output: app.run() };
 }
 
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-runner-'));
   write('tsconfig.json', '{ "compilerOptions": { "strict": true } }\n');
-  write('bin/app.ts', "#!/usr/bin/env node\nimport { lab } from '../lib/lab';\n\nconsole.log(lab(), __dirname);\n");
+  write('bin/app.ts', "#!/usr/bin/env node\nimport { lab } from '../lib/lab';\n\nexport const run = () => `${lab()} ${__dirname}`;\n");
   write('lib/lab.ts', "export const lab = (): string => `v1 ${require('path').basename(__filename)}`;\n");
 });
 
