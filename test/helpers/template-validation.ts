@@ -34,15 +34,17 @@ export type Finding = string;
  *
  * @param options.env the value of `CDK_VALIDATION` during this synth, `null` for unset (default `true`,
  *   a student's opt-in)
+ * @param options.labs only these labs (default: every lab)
  */
 export function templateValidationFindings(
   context: Record<string, unknown>,
-  options: { env?: string | null; tamper?: (stacks: LabStack[]) => void } = {},
+  options: { env?: string | null; labs?: readonly string[]; tamper?: (stacks: LabStack[]) => void } = {},
 ): Finding[] {
   return withTemplateValidationEnv(options.env === undefined ? 'true' : options.env, () => {
-    const { app, stacks } = createLabsApp({
-      context: { ...CDK_JSON_CONTEXT, ...context, [cxapi.FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false },
-    });
+    const { app, stacks } = createLabsApp(
+      { context: { ...CDK_JSON_CONTEXT, ...context, [cxapi.FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false } },
+      { labs: options.labs },
+    );
     options.tamper?.(stacks);
     const assembly = app.synth();
     const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, cxapi.VALIDATION_REPORT_FILE), 'utf8'));
