@@ -7,7 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { createLabsApp, LABS } from '../lib/app';
 import { RETAIN_REASON_METADATA } from '../lib/shared/removal';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../lib/shared/tags';
+import { computeExpiry } from '../lambda/expiry';
 import { CDK_JSON_CONTEXT, CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
+import { findCycle } from './helpers/template-graph';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
@@ -101,14 +103,20 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
-    test('the stack deletes itself with a one-time schedule that may delete only this stack', () => {
+    const expiryIds = () => {
       const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
       expect(schedules).toHaveLength(1);
       const schedule = schedules[0][1].Properties!;
-      const [expiryId] = schedule.ScheduleExpression['Fn::GetAtt'];
-      expect(lab.json.Resources[expiryId].Type).toBe('Custom::LabExpiryTime');
-      expect(lab.json.Resources[expiryId].Properties!.TtlHours).toBe(Number(context.ttlHours ?? 4));
-      expect(schedule.ScheduleExpression).toEqual({ 'Fn::GetAtt': [expiryId, 'ScheduleExpression'] });
+      const [clockId, attribute] = schedule.ScheduleExpression['Fn::GetAtt'];
+      expect(attribute).toBe('ScheduleExpression');
+      expect(lab.json.Resources[clockId].Type).toBe('Custom::LabExpiryTime');
+      return { schedule, clockId, clock: lab.json.Resources[clockId] };
+    };
+
+    test('the stack deletes itself with a one-time schedule, in a group of its own, that may delete only this stack', () => {
+      const { schedule, clock } = expiryIds();
+      expect(clock.Properties!.TtlHours).toBe(Number(context.ttlHours ?? 4));
+      expect(Number(clock.Properties!.ServiceTimeout)).toBeLessThanOrEqual(600); // minutes, not CloudFormation's hour
       expect(schedule.Target.Arn).toEqual({
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']],
       });
@@ -116,29 +124,66 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
         'Fn::Join': ['', ['{"StackName":"', { Ref: 'AWS::StackId' }, '"}']],
       });
 
+      // The stack's own schedule group, deleted with it.
+      const groups = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::ScheduleGroup');
+      expect(groups).toHaveLength(1);
+      const [groupId, group] = groups[0];
+      expect(group.DeletionPolicy).toBe('Delete');
+      expect(schedule.GroupName).toBe(group.Properties!.Name);
+
+      // Its own role: only Scheduler, for schedules of that group in this account, may assume it; it may only delete this stack.
       const roleId = schedule.Target.RoleArn['Fn::GetAtt'][0];
       const policies = resources.filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId));
       expect(policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement)).toEqual([
         { Action: 'cloudformation:DeleteStack', Effect: 'Allow', Resource: { Ref: 'AWS::StackId' } },
       ]);
-      expect(lab.json.Resources[roleId].Properties!.AssumeRolePolicyDocument.Statement).toEqual([
-        expect.objectContaining({
+      const role = lab.json.Resources[roleId].Properties!;
+      expect(role.ManagedPolicyArns ?? []).toEqual([]);
+      expect(role.Policies ?? []).toEqual([]);
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
           Principal: { Service: 'scheduler.amazonaws.com' },
           Condition: {
-            StringEquals: {
-              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-              'aws:SourceArn': {
-                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':schedule-group/default']],
-              },
-            },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
           },
-        }),
+        },
+      ]);
+      // Only its policy and the expiry schedule refer to it.
+      expect(resources.filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes(`"${roleId}"`)).map(([, r]) => r.Type).sort()).toEqual([
+        'AWS::IAM::Policy',
+        'AWS::Scheduler::Schedule',
       ]);
     });
 
-    test('the outputs say when the lab expires, and how to delete or extend it with the same settings', () => {
+    test('the expiry clock starts once every other resource exists, and the template has no dependency cycle', () => {
+      const { clockId, clock } = expiryIds();
+      const own = lab.stack.expiry!.node
+        .findAll()
+        .filter(CfnResource.isCfnResource)
+        .map((r) => lab.stack.resolve(r.logicalId));
+      expect(own).toContain(clockId);
+      const others = Object.keys(lab.json.Resources).filter((id) => !own.includes(id));
+      expect(others.length).toBeGreaterThan(5);
+      expect([...(clock.DependsOn ?? [])].sort()).toEqual(others.sort());
+      expect(findCycle(lab.json.Resources)).toBeUndefined();
+    });
+
+    test('the outputs say when the lab expires: the time the clock computes, the instant the schedule fires', () => {
       const outputs = lab.json.Outputs!;
-      expect(outputs.ExpiresAt.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LabExpiry/), 'ExpiresAt'] });
+      const { clockId } = expiryIds();
+      const expiresAt = { 'Fn::GetAtt': [clockId, 'ExpiresAt'] };
+      expect(outputs.ExpiresAt.Value).toEqual(expiresAt);
+      expect(JSON.stringify(outputs.Expiry.Value)).toContain(JSON.stringify(expiresAt));
+      // The attributes the stack reads are the ones the clock's handler answers, and they name the same instant.
+      const answer = computeExpiry(new Date('2026-11-22T08:00:00Z'), Number(context.ttlHours ?? 4));
+      expect(Object.keys(answer).sort()).toEqual(['ExpiresAt', 'ScheduleExpression']);
+      expect(answer.ScheduleExpression).toBe(`at(${answer.ExpiresAt.replace(/Z$/, '')})`);
+    });
+
+    test('the outputs say how to delete or extend the lab with the same settings', () => {
+      const outputs = lab.json.Outputs!;
       // Every setting this configuration gave that the stack reads, so following a command changes nothing else.
       const ownKeys = Object.keys(LABS.find((l) => stackName.startsWith(l.stackName))!.settings);
       const args = (keys: string[]) => keys.filter((k) => context[k] !== undefined).map((k) => ` -c ${k}=${context[k]}`).join('');

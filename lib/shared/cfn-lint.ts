@@ -1,6 +1,6 @@
 import { CfnResource, IAspect } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { executionRolesOf } from './removal';
+import { declaresDependencyOn, executionRoleOf } from './removal';
 
 /**
  * cfn-lint runs over every synthesized template in CI. A warning is fixed where the code is ours; where
@@ -29,8 +29,8 @@ export function ignoreCfnLint(resource: CfnResource, rule: string, reason: strin
 export class IgnoreRedundantRoleDependsOn implements IAspect {
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::Lambda::Function') return;
-    const dependsOnRole = executionRolesOf(node).length > 0;
-    if (dependsOnRole) {
+    const role = executionRoleOf(node);
+    if (role && declaresDependencyOn(node, role)) {
       ignoreCfnLint(
         node,
         'W3005',

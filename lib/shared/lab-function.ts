@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { AssetHashType, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,9 +10,19 @@ import * as esbuild from 'esbuild';
 /** The Node.js runtime of every lab function: the newest Lambda offers (cfn-lint flags deprecated ones). */
 export const LAB_NODEJS_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/**
+ * The esbuild target for a Node.js Lambda runtime (`nodejs24.x` -> `node24`), so that the bundle uses no
+ * syntax the runtime lacks and changing `LAB_NODEJS_RUNTIME` is the only edit a runtime upgrade needs.
+ */
+export function esbuildTarget(runtime: lambda.Runtime): string {
+  const version = /^nodejs(\d+)\.x$/.exec(runtime.name)?.[1];
+  if (!version) throw new Error(`esbuildTarget: ${runtime.name} is not a Node.js runtime of the form nodejsNN.x`);
+  return `node${version}`;
+}
+
 /** Properties of a `LabFunction`. */
 export interface LabFunctionProps {
-  /** The handler's TypeScript source under `lambda/`; it must export `handler`. */
+  /** The handler's TypeScript source under `lambda/` (an existing file); it must export `handler`. */
   readonly entry: string;
   /**
    * What the function does, shown in the Lambda console.
@@ -62,6 +73,12 @@ export class LabFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LabFunctionProps) {
     super(scope, id);
+    if (!fs.existsSync(props.entry) || !fs.statSync(props.entry).isFile()) {
+      throw new Error(
+        `${this.node.path}: entry ${JSON.stringify(props.entry)} is not a file. Give the handler's TypeScript source, ` +
+          "e.g. path.join(__dirname, '..', '..', 'lambda', '<name>', 'index.ts'), exporting `handler`.",
+      );
+    }
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
@@ -102,7 +119,7 @@ function bundledCode(entry: string, bundleName: string): lambda.Code {
             outfile: path.join(outputDir, `${bundleName}.js`),
             bundle: true,
             platform: 'node',
-            target: 'node24',
+            target: esbuildTarget(LAB_NODEJS_RUNTIME),
             format: 'cjs',
             minify: true,
             external: ['@aws-sdk/*'],

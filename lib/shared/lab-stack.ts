@@ -2,7 +2,7 @@ import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws
 import { Construct } from 'constructs';
 import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
 import { LabExpiry } from './expiry';
-import { findRetainedResources, OwnedLogGroups } from './removal';
+import { findRetainedResources, findTeardownBlockers, OwnedLogGroups } from './removal';
 import { isValidTtlHours, TTL_HOURS, TTL_HOURS_ALLOWED } from './settings';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from './tags';
 
@@ -46,17 +46,25 @@ export interface LabStackProps extends Omit<StackProps, 'stackName'> {
  *
  * - Tags: `course-labs:project`, `course-labs:lab` and `course-labs:stack` on the stack and every taggable
  *   resource, so the `labs` command and cost reports find all that a lab made.
- * - Expiry: the stack deletes itself `ttlHours` after deployment (see `LabExpiry`), and its outputs say when.
- * - Removal: synthesis fails, naming the resource, if anything would outlive the stack (see `allowRetain`);
- *   every Lambda function, CDK's helpers included, logs to a log group the stack owns.
+ * - Expiry: the stack deletes itself `ttlHours` after the rest of it was deployed (see `LabExpiry`), and its
+ *   outputs say when.
+ * - Removal: synthesis fails, naming the resource and the fix, if anything would outlive the stack (see
+ *   `allowRetain`) or keep `cdk destroy` from finishing (see `findTeardownBlockers`); every Lambda function,
+ *   CDK's helpers included, logs to a log group the stack owns.
  *
  * cdk-nag runs over every stack from the app (`lib/app.ts`), so a lab's findings show up at synth time.
  */
 export class LabStack extends Stack {
   /** Which course lab this stack is. */
   public readonly lab: LabInfo;
-  /** When the stack deletes itself (a deploy-time token), or `undefined` if it never expires. */
+  /**
+   * When the stack deletes itself (a deploy-time token), or `undefined` if it never expires. For stack outputs
+   * only: the expiry waits for every resource of the stack, so a resource that used it would be a dependency
+   * cycle (refused at synth).
+   */
   public readonly expiresAt: string | undefined;
+  /** The machinery that deletes the stack after `ttlHours`, or `undefined` if it never expires. */
+  public readonly expiry: LabExpiry | undefined;
 
   /**
    * @param id the lab's stack name without suffix, e.g. `StaticSiteLabStack`
@@ -83,8 +91,8 @@ export class LabStack extends Stack {
     // Runs before the tagging aspects (priority MUTATING), so the log groups it adds are tagged too.
     Aspects.of(this).add(new OwnedLogGroups(), { priority: AspectPriority.MUTATING - 10 });
     Aspects.of(this).add(new IgnoreRedundantRoleDependsOn(), { priority: AspectPriority.READONLY });
-    // Validations run after all aspects, so this sees the final removal policies.
-    this.node.addValidation({ validate: () => findRetainedResources(this) });
+    // Validations run after all aspects, so these see the final removal policies and properties.
+    this.node.addValidation({ validate: () => [...findRetainedResources(this), ...findTeardownBlockers(this)] });
 
     // The settings this stack was built with, so that the commands it prints rebuild the same stack.
     const suffixArg = stackSuffix ? contextArgs({ stackSuffix }) : '';
@@ -98,6 +106,7 @@ export class LabStack extends Stack {
     });
     if (ttlHours > 0) {
       const expiry = new LabExpiry(this, 'LabExpiry', { ttlHours });
+      this.expiry = expiry;
       this.expiresAt = expiry.expiresAt;
       new CfnOutput(this, 'ExpiresAt', {
         description: 'When this lab deletes itself (UTC).',

@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { App, CfnDeletionPolicy, CfnResource, RemovalPolicy } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -12,6 +13,7 @@ import { LabFunction } from '../../lib/shared/lab-function';
 import { LabStack } from '../../lib/shared/lab-stack';
 import { allowRetain, RETAIN_REASON_METADATA } from '../../lib/shared/removal';
 import { CDK_JSON_CONTEXT } from '../helpers/synth';
+import { findCycle } from '../helpers/template-graph';
 
 const LAB = { id: 'test-lab', title: 'Test lab' };
 
@@ -112,6 +114,26 @@ describe('every function owns its log group', () => {
       },
     });
   });
+  test("only the function's own execution role waits for its log group, not the roles of what it depends on", () => {
+    const { app, stack } = newStack({ ttlHours: 0 });
+    const plain = (id: string) =>
+      new lambda.Function(stack, id, {
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => 1;'),
+      });
+    const first = plain('First');
+    const second = plain('Second');
+    first.node.addDependency(second); // a lab's function that needs another construct, with a role of its own, first
+    const resources = app.synth().getStackByName('TestLabStack').template.Resources;
+    const idOf = (c: IConstruct) => stack.resolve((c as CfnResource).logicalId);
+    const logGroupOf = (fn: lambda.Function) => resources[idOf(fn.node.defaultChild!)].Properties.LoggingConfig.LogGroup.Ref;
+    expect(resources[idOf(first.role!.node.defaultChild!)].DependsOn).toContain(logGroupOf(first));
+    // Everything under First, its aspect-made log group included, waits for Second; had Second's role waited for
+    // First's log group too, that would be a cycle.
+    expect(resources[idOf(second.role!.node.defaultChild!)].DependsOn).toEqual([logGroupOf(second)]);
+    expect(findCycle(resources)).toBeUndefined();
+  });
 });
 
 describe('LabExpiry', () => {
@@ -120,16 +142,7 @@ describe('LabExpiry', () => {
     expect(() => new LabExpiry(stack, 'SecondExpiry', { ttlHours })).toThrow(/ttlHours must be a whole number from 1 to 168/);
   });
 
-  test('the schedule fires once, in UTC, with no flexible window', () => {
-    const { app } = newStack({ ttlHours: 6 });
-    const template = Template.fromJSON(app.synth().getStackByName('TestLabStack').template);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpressionTimezone: 'Etc/UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
-    });
-    template.hasResourceProperties('Custom::LabExpiryTime', { TtlHours: 6 });
-  });
+  // When the schedule fires, how its clock starts and what it refuses: test/shared/expiry.test.ts.
 
   test('the stack description says the lab expires', () => {
     expect(newStack({ ttlHours: 6 }).stack.templateOptions.description).toBe(

@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
+import { estimateStack } from '../../lib/cli/cost/estimate';
+import { stackSummary } from '../../lib/cli/cost/format';
+import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { SITE_CONTENT_DIR } from '../../lib/static-site/static-site-lab-stack';
 import { normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
 
@@ -33,15 +36,14 @@ describe.each([
     lab.template.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucketId(lab) } });
   });
 
-  test("the site's files are deployed from the repo without pruning what students upload", () => {
-    lab.template.hasResourceProperties('Custom::CDKBucketDeployment', {
-      DestinationBucketName: { Ref: bucketId(lab) },
-      Prune: false,
+  test("the site's files are deployed without pruning what students upload, and the bucket's auto-delete alone empties it", () => {
+    lab.template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    // RetainOnDelete true: the deployment's own Delete leaves the objects to Custom::S3AutoDeleteObjects (asserted
+    // above for this bucket), which removes every version; a second deleter would race it.
+    lab.template.hasResource('Custom::CDKBucketDeployment', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ DestinationBucketName: { Ref: bucketId(lab) }, Prune: false, RetainOnDelete: true }),
     });
-    lab.template.hasResource('Custom::CDKBucketDeployment', { DeletionPolicy: 'Delete' });
-    for (const page of ['index.html', 'error.html', 'style.css']) {
-      expect(fs.existsSync(path.join(SITE_CONTENT_DIR, page))).toBe(true);
-    }
   });
 
   test('the outputs give the URL, the bucket and every versioning command for this bucket and region', () => {
@@ -176,5 +178,32 @@ describe('S3 website hosting (the course way)', () => {
     website.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
     website.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
     expect(JSON.stringify(website.json.Outputs!.SiteUrl.Value)).toContain('WebsiteURL');
+  });
+});
+
+describe('hourly cost (labs cost), on the synths above', () => {
+  test.each([
+    ['cloudfront', cloudfront, 1],
+    ['website', website, 0],
+  ])('%s hosting costs $0/h while idle: everything in it is billed by use', (_mode, lab, distributions) => {
+    // Hand calculation: the lab has no instance, load balancer, NAT gateway, public IPv4 address, EBS volume,
+    // VPC endpoint, KMS key, secret or alarm. What it has bills only when used: S3 storage and requests,
+    // CloudFront requests and transfer (cloudfront mode), the invocations of its 3 Lambda functions (expiry,
+    // bucket auto-delete, site deployment), their 3 log groups and the one expiry schedule. So $0.0000/h,
+    // nothing unpriced.
+    const e = estimateStack('StaticSiteLabStack', lab.json as never);
+    expect([e.usdPerHour, e.unpriced]).toEqual([0, 0]);
+    expect(e.resources.filter((r) => r.lines.length)).toEqual([]);
+    const count = (type: string) => e.usage.filter((u) => u.type === type).length;
+    const types = ['AWS::S3::Bucket', 'AWS::CloudFront::Distribution', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::Scheduler::Schedule'];
+    expect(types.map(count)).toEqual([1, distributions, 3, 3, 1]);
+    expect(stackSummary(e)).toBe(`StaticSiteLabStack  $0.0000/h  (nothing bills by the hour; ${8 + distributions} usage-priced resources)`);
+  });
+
+  test("the README's lab table shows the figure labs cost prints at defaults", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `StaticSiteLabStack` |'))!;
+    const figure = formatUsdPerHour(estimateStack('StaticSiteLabStack', cloudfront.json as never).usdPerHour);
+    expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
   });
 });

@@ -1,0 +1,183 @@
+/**
+ * `labs diagram`: the template-to-graph step on small fixtures, and the real lab templates drawn with the
+ * nodes and edges a reader must see.
+ */
+import { CfnTemplate, Diagram, INTERNET, templateToDiagram } from '../../lib/cli/diagram/graph';
+import { BEGIN_MARKER, diagramSection, END_MARKER, withDiagramSection } from '../../lib/cli/diagram/guide';
+import { toDot, toMermaid } from '../../lib/cli/diagram/render';
+import { synthLab } from '../helpers/synth';
+
+const path = (p: string) => ({ 'aws:cdk:path': `Lab/${p}/Resource` });
+const edge = (d: Diagram, from: string, to: string) => d.edges.find((e) => e.from === from && e.to === to);
+
+describe('template to graph', () => {
+  const cluster: CfnTemplate = {
+    Resources: {
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' }, Metadata: path('Vpc') },
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, MapPublicIpOnLaunch: true }, Metadata: path('Vpc/Public1') },
+      ControlSg: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: {
+          VpcId: { Ref: 'Vpc' },
+          SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '203.0.113.7/32' }],
+        },
+      },
+      WorkerSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { VpcId: { Ref: 'Vpc' } } },
+      ApiFromWorkers: {
+        Type: 'AWS::EC2::SecurityGroupIngress',
+        Properties: { GroupId: { 'Fn::GetAtt': ['ControlSg', 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 6443, ToPort: 6443 },
+      },
+      VxlanFromControl: {
+        Type: 'AWS::EC2::SecurityGroupIngress',
+        Properties: { GroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': ['ControlSg', 'GroupId'] }, IpProtocol: 'udp', FromPort: 8472, ToPort: 8472 },
+      },
+      Control: {
+        Type: 'AWS::EC2::Instance',
+        Properties: { SubnetId: { Ref: 'Subnet' }, SecurityGroupIds: [{ 'Fn::GetAtt': ['ControlSg', 'GroupId'] }], IamInstanceProfile: { Ref: 'Profile' } },
+        Metadata: path('ControlPlane'),
+      },
+      Worker: {
+        Type: 'AWS::EC2::Instance',
+        Properties: { SubnetId: { Ref: 'Subnet' }, SecurityGroupIds: [{ 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }] },
+        Metadata: path('Worker1'),
+      },
+      Role: { Type: 'AWS::IAM::Role', Properties: {}, Metadata: path('NodeRole') },
+      Profile: { Type: 'AWS::IAM::InstanceProfile', Properties: { Roles: [{ Ref: 'Role' }] } },
+      Workload: { Type: 'AWS::S3::Bucket', Properties: {}, Metadata: path('Workload') },
+      Grant: {
+        Type: 'AWS::IAM::Policy',
+        Properties: {
+          Roles: [{ Ref: 'Role' }],
+          PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: [{ 'Fn::GetAtt': ['Workload', 'Arn'] }] }] },
+        },
+      },
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: {}, Metadata: path('Logs') },
+    },
+  };
+  const d = templateToDiagram('Lab', cluster);
+
+  test('a security-group rule becomes an edge between the groups\' members, labelled with its port', () => {
+    expect(edge(d, 'Worker', 'Control')?.label).toBe('tcp 6443');
+    expect(edge(d, 'Control', 'Worker')?.label).toBe('udp 8472');
+  });
+
+  test('a rule from a CIDR is an edge from the outside world that names the CIDR', () => {
+    expect(edge(d, INTERNET, 'Control')?.label).toBe('tcp 22 from 203.0.113.7/32');
+    expect(edge(d, INTERNET, 'Worker')).toBeUndefined();
+    expect(d.nodes.find((n) => n.id === INTERNET)?.kind).toBe('external');
+  });
+
+  test('an IAM grant on a resource becomes an edge from the node that holds the role, labelled with the actions', () => {
+    expect(edge(d, 'Control', 'Workload')?.label).toBe('s3: GetObject, ListBucket');
+    expect(edge(d, 'Worker', 'Workload')).toBeUndefined();
+  });
+
+  test('plumbing (log groups, IAM) and network resources are folded away; instances sit in their VPC', () => {
+    expect(d.nodes.map((n) => n.id)).toEqual(['Control', INTERNET, 'Worker', 'Workload'].sort());
+    expect(d.groups).toEqual([{ id: 'Vpc', label: 'VPC Vpc (1 public subnet)' }]);
+    expect(d.nodes.filter((n) => n.group === 'Vpc').map((n) => n.id)).toEqual(['Control', 'Worker']);
+    expect(d.nodes.find((n) => n.id === 'Control')).toMatchObject({ what: 'EC2 instance', name: 'ControlPlane', kind: 'compute' });
+  });
+
+  test('with showPlumbing the log group and the role are nodes too', () => {
+    const all = templateToDiagram('Lab', cluster, { showPlumbing: true });
+    expect(all.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['Logs', 'Role']));
+    expect(all.nodes.find((n) => n.id === 'Logs')).toMatchObject({ kind: 'plumbing', what: 'log group' });
+  });
+
+  test('a load balancer reaches its services through target groups, labelled with the listener rule\'s paths', () => {
+    const t: CfnTemplate = {
+      Resources: {
+        Alb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
+        Listener: { Type: 'AWS::ElasticLoadBalancingV2::Listener', Properties: { LoadBalancerArn: { Ref: 'Alb' }, DefaultActions: [{ TargetGroupArn: { Ref: 'MonolithTg' } }] } },
+        UsersRule: {
+          Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
+          Properties: { ListenerArn: { Ref: 'Listener' }, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/users*'] } }], Actions: [{ TargetGroupArn: { Ref: 'UsersTg' } }] },
+        },
+        MonolithTg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
+        UsersTg: { Type: 'AWS::ElasticLoadBalancingV2::TargetGroup', Properties: {} },
+        Monolith: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: { Ref: 'MonolithTask' }, LoadBalancers: [{ TargetGroupArn: { Ref: 'MonolithTg' } }] } },
+        MonolithTask: { Type: 'AWS::ECS::TaskDefinition', Properties: {} },
+        Users: { Type: 'AWS::ECS::Service', Properties: { LoadBalancers: [{ TargetGroupArn: { Ref: 'UsersTg' } }] } },
+      },
+    };
+    const lb = templateToDiagram('Lab', t);
+    expect(edge(lb, 'Alb', 'Users')?.label).toBe('/api/users*');
+    expect(edge(lb, 'Alb', 'Monolith')?.label).toBe('default');
+    expect(lb.nodes.map((n) => n.id)).toEqual(['Alb', 'Monolith', 'Users']);
+  });
+
+  test('an API method that invokes a function is an edge from the API, and the API is reached from the internet', () => {
+    const t: CfnTemplate = {
+      Resources: {
+        Api: { Type: 'AWS::ApiGateway::RestApi', Properties: {} },
+        Ride: { Type: 'AWS::ApiGateway::Method', Properties: { RestApiId: { Ref: 'Api' }, HttpMethod: 'POST', Integration: { Uri: { 'Fn::Join': ['', ['arn:', { 'Fn::GetAtt': ['Fn', 'Arn'] }]] } } } },
+        Fn: { Type: 'AWS::Lambda::Function', Properties: { Environment: { Variables: { TABLE: { Ref: 'Rides' } } } } },
+        Rides: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
+    };
+    const api = templateToDiagram('Lab', t);
+    expect(edge(api, 'Api', 'Fn')?.label).toBe('POST invokes');
+    expect(edge(api, 'Fn', 'Rides')).toBeDefined();
+    expect(edge(api, INTERNET, 'Api')?.label).toBe('HTTPS');
+  });
+});
+
+describe('rendering', () => {
+  const d = templateToDiagram('StaticSiteLabStack', synthLab('StaticSiteLabStack').json as CfnTemplate);
+
+  test('the same template gives the same bytes', () => {
+    const again = templateToDiagram('StaticSiteLabStack', JSON.parse(JSON.stringify(synthLab('StaticSiteLabStack').json)));
+    expect(toMermaid(again)).toBe(toMermaid(d));
+    expect(toDot(again)).toBe(toDot(d));
+  });
+
+  test('review marks colour the nodes and say what changed', () => {
+    const bucket = d.nodes.find((n) => n.what === 'S3 bucket')!.id;
+    const text = toMermaid(d, { [bucket]: 'replaced' });
+    expect(text).toContain('S3 bucket (replaced)');
+    expect(text).toMatch(new RegExp(`class n_${bucket} replaced`));
+    expect(toMermaid(d)).not.toContain('classDef');
+  });
+});
+
+describe('the static-site lab, drawn from its real template', () => {
+  const node = (d: Diagram, what: string) => d.nodes.find((n) => n.what === what)!;
+
+  test.each([['cloudfront', {}], ['website', { staticSiteHosting: 'website' }]] as const)('%s: the request path and the deployment', (mode, context) => {
+    const d = templateToDiagram('StaticSiteLabStack', synthLab('StaticSiteLabStack', context).json as CfnTemplate);
+    const bucket = node(d, 'S3 bucket').id;
+    const deployment = node(d, 'deployment of files').id;
+    expect(edge(d, deployment, bucket)?.label).toBe('uploads files');
+    if (mode === 'cloudfront') {
+      const cdn = node(d, 'CloudFront distribution').id;
+      expect(edge(d, INTERNET, cdn)?.label).toBe('HTTPS');
+      expect(edge(d, cdn, bucket)?.label).toBe('origin access control');
+      expect(edge(d, INTERNET, bucket)).toBeUndefined();
+    } else {
+      expect(edge(d, INTERNET, bucket)?.label).toBe('HTTP website');
+    }
+    // Plumbing folded: no log group, role, expiry or helper function.
+    expect(d.nodes.map((n) => n.kind).sort()).toEqual(mode === 'cloudfront' ? ['data', 'deploy', 'entry', 'external'] : ['data', 'deploy', 'external']);
+  });
+});
+
+describe('the generated section of a lab guide', () => {
+  const section = diagramSection('XLabStack', 'flowchart LR\n  a --> b\n', 'architecture.svg');
+
+  test('is appended under a heading when missing, and replaced in place afterwards', () => {
+    const first = withDiagramSection('# Guide\n\nText.\n', section);
+    expect(first).toContain('## Architecture');
+    expect(first).toContain('```mermaid\nflowchart LR\n  a --> b\n```');
+    const updated = withDiagramSection(first + '\nAfter.\n', diagramSection('XLabStack', 'flowchart LR\n  c --> d\n', 'architecture.svg'));
+    expect(updated).not.toContain('a --> b');
+    expect(updated).toContain('c --> d');
+    expect(updated.endsWith('After.\n')).toBe(true);
+    expect(updated.split(BEGIN_MARKER)).toHaveLength(2);
+  });
+
+  test('unbalanced markers are refused rather than overwritten', () => {
+    expect(() => withDiagramSection(`# Guide\n${BEGIN_MARKER}\nno end`, section)).toThrow('unbalanced');
+    expect(() => withDiagramSection(`# Guide\n${END_MARKER}\n${BEGIN_MARKER}`, section)).toThrow('unbalanced');
+  });
+});
