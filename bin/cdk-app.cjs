@@ -59,7 +59,10 @@ const OLD_BUNDLES_KEPT = 2;
 async function ensureBundle(options) {
   const { root, entry, cacheDir } = options;
   const esbuild = require('esbuild');
-  const manifestFile = path.join(cacheDir, `${path.basename(entry).replace(/\W/g, '-')}.manifest.json`);
+  // Named after the checkout too: a second checkout that shares node_modules (as `labs review` makes for
+  // the base) keeps its own bundle rather than rebuilding over this one's on every switch.
+  const name = `${path.basename(entry).replace(/\.[cm]?[jt]sx?$/, '')}-${sha256(path.resolve(root, entry)).slice(0, 8)}`;
+  const manifestFile = path.join(cacheDir, `${name}.manifest.json`);
   const key = buildKey(root, entry, esbuild.version);
 
   const cached = readManifest(manifestFile);
@@ -88,7 +91,7 @@ async function ensureBundle(options) {
   });
 
   const code = result.outputFiles[0].contents;
-  const bundle = `${path.basename(entry).replace(/\.[cm]?[jt]sx?$/, '')}-${sha256(code).slice(0, 16)}.cjs`;
+  const bundle = `${name}-${sha256(code).slice(0, 16)}.cjs`;
   fs.mkdirSync(cacheDir, { recursive: true });
   writeAtomically(path.join(cacheDir, bundle), code);
   /** @type {Manifest} */

@@ -69,6 +69,22 @@ test('a deleted source or bundle, or a changed tsconfig.json, rebuilds', async (
   expect(await synth()).toMatchObject({ built: true, output: expect.stringMatching(/^plain js /) });
 });
 
+test('two checkouts that share node_modules keep a bundle each', async () => {
+  const cacheDir = path.join(root, 'cache');
+  const first = root;
+  await synth();
+  const second = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-runner-'));
+  try {
+    fs.cpSync(first, second, { recursive: true, filter: (f) => f !== cacheDir });
+    const other = await ensureBundle({ root: second, entry: 'bin/app.ts', cacheDir });
+    expect(other.built).toBe(true);
+    expect((require(other.file) as { run(): string }).run()).toBe(`v1 lab.ts ${path.join(second, 'bin')}`);
+    expect((await synth()).built).toBe(false);
+  } finally {
+    fs.rmSync(second, { recursive: true, force: true });
+  }
+});
+
 test('a compile error is esbuild\'s message and one line, with status 1 and no stack trace', async () => {
   write('lib/lab.ts', 'export const lab = (): string => ;\n');
   const run = spawnSync(
