@@ -84,6 +84,8 @@ async function ensureBundle(options) {
     packages: 'external',
     sourcemap: 'inline',
     sourcesContent: false,
+    // Not written there (write: false), but the source map's paths are relative to it: the cache folder.
+    outfile: path.join(cacheDir, `${name}.cjs`),
     metafile: true,
     write: false,
     logLevel: 'silent',

@@ -85,13 +85,26 @@ test('two checkouts that share node_modules keep a bundle each', async () => {
   }
 });
 
-test('a compile error is esbuild\'s message and one line, with status 1 and no stack trace', async () => {
-  write('lib/lab.ts', 'export const lab = (): string => ;\n');
-  const run = spawnSync(
+/** Runs the fixture app as cdk.json's runner runs the real one: a new node process. */
+function runFromCli() {
+  return spawnSync(
     process.execPath,
     ['-e', `require(${JSON.stringify(RUNNER)}).runBundled(${JSON.stringify(options())})`],
     { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } },
   );
+}
+
+test("a bug's stack trace points into the TypeScript source, not the bundle", () => {
+  write('lib/lab.ts', "\nexport const lab = (): string => {\n  throw new TypeError('a bug');\n};\n");
+  write('bin/app.ts', "import { lab } from '../lib/lab';\n\nlab();\n");
+  const run = runFromCli();
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain(`TypeError: a bug\n    at lab (${path.join(root, 'lib', 'lab.ts')}:3:9)`);
+});
+
+test('a compile error is esbuild\'s message and one line, with status 1 and no stack trace', async () => {
+  write('lib/lab.ts', 'export const lab = (): string => ;\n');
+  const run = runFromCli();
   expect(run.status).toBe(1);
   expect(run.stdout).toBe('');
   expect(run.stderr).toContain('lib/lab.ts:1:');
