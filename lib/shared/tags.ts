@@ -16,3 +16,16 @@ export const TAG_KEYS = {
 } as const;
 
 export const PROJECT_TAG_VALUE = 'course-labs';
+
+/**
+ * Tags that `labs pause` sets on what it stopped, so that `labs resume` restores exactly what was running.
+ * LabStack never sets them; they are named here so every tag the project uses is in one module.
+ */
+export const PAUSE_TAG_KEYS = {
+  /** On an EC2 instance that `labs pause` stopped: `running`, its state before the pause. */
+  instance: `${TAG_PREFIX}paused`,
+  /** On an ECS service that `labs pause` scaled to 0: its desired task count before, e.g. `2`. */
+  serviceDesiredCount: `${TAG_PREFIX}paused-desired-count`,
+  /** On an Auto Scaling group that `labs pause` scaled to 0: its capacity before, e.g. `min=1,max=3,desired=2`. */
+  groupCapacity: `${TAG_PREFIX}paused-capacity`,
+} as const;

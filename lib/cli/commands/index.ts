@@ -1,10 +1,27 @@
 import { Command } from 'commander';
 import { registerCost } from './cost';
+import { registerDestroy } from './destroy';
 import { registerDiagram } from './diagram';
+import { registerExtend } from './extend';
+import { registerPause, registerResume } from './pause';
+import { registerResults } from './results';
 import { registerReview } from './review';
+import { registerStatus } from './status';
+import { registerSweep } from './sweep';
 
 /** Adds one subcommand (with its options and `--help`) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 /** Every `labs` subcommand, in the order `labs --help` lists them. One module per command beside this file. */
-export const COMMANDS: readonly RegisterCommand[] = [registerCost, registerReview, registerDiagram];
+export const COMMANDS: readonly RegisterCommand[] = [
+  registerStatus,
+  registerExtend,
+  registerPause,
+  registerResume,
+  registerDestroy,
+  registerSweep,
+  registerResults,
+  registerCost,
+  registerReview,
+  registerDiagram,
+];

@@ -1,0 +1,62 @@
+import { Command } from 'commander';
+import { TAG_KEYS } from '../../shared/tags';
+import { describeResource, executeSweep, SweepOutcome } from '../actions/sweep';
+import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
+import { formatUsd, plural, table } from '../format';
+import { loadInventory } from '../inventory';
+import { planSweep } from '../inventory/ownership';
+import { KIND_LABEL } from '../inventory/resources';
+import { io } from '../io';
+import { priceItem } from '../pricing';
+import { dryRunLine, RegionOption, withRegion, withSession } from './common';
+
+/** Prints one sweep outcome as it happens. */
+export function printSweepOutcome(o: SweepOutcome): void {
+  io.out(`  ${o.deleted ? 'deleted' : 'FAILED '}  ${describeResource(o.resource)}: ${o.message}`);
+}
+
+/** `labs sweep`: delete what carries the labs' tags but belongs to no live stack. */
+export function registerSweep(program: Command): void {
+  withRegion(
+    program
+      .command('sweep')
+      .summary('Delete tagged resources that no live stack owns')
+      .description(
+        "Find resources carrying the labs' tags that no live stack owns (instances, volumes, snapshots, EMR clusters, buckets with all object versions, " +
+          'log groups, security groups, ...) and delete them. A resource whose tags name a live stack is never swept. Prints the plan; changes nothing without --yes.',
+      )
+      .option('--yes', 'do it (without it, only the plan is printed)'),
+  ).action(async (options: RegionOption & { yes?: boolean }) => {
+    await withSession(options, async (session) => {
+      const inventory = await loadInventory(session);
+      const plan = planSweep(inventory.resources, inventory.live);
+      io.out(`Account ${inventory.account}, region ${inventory.region}.`);
+      const owned = plan.kept.length;
+      if (!plan.sweep.length) {
+        io.out(`Nothing to sweep: ${owned ? `all ${plural(owned, 'tagged resource')} belong to live stacks` : 'no resource carries the labs\' tags'}.`);
+        return;
+      }
+      io.out(`Sweep ${plural(plan.sweep.length, 'resource')} that no live stack owns${owned ? ` (${plural(owned, 'other tagged resource')} belong to live stacks and stay)` : ''}:`);
+      io.out(
+        table(
+          ['RESOURCE', 'ID', 'STATE', 'DETAIL', 'STACK TAG', { header: '$/HOUR', align: 'right' }],
+          plan.sweep.map((r) => [
+            KIND_LABEL[r.kind],
+            r.id,
+            r.state === 'exists' ? '' : r.state,
+            r.detail,
+            r.tags[TAG_KEYS.stack] ?? '-',
+            r.billable.length ? formatUsd(r.billable.map((i) => priceItem(i)).reduce((t, p) => t + (p.priced ? p.usdPerHour : 0), 0)) : '-',
+          ]),
+        ),
+      );
+      if (!options.yes) {
+        io.out(dryRunLine('sweep'));
+        return;
+      }
+      const failed = (await executeSweep(session, plan.sweep, printSweepOutcome)).filter((o) => !o.deleted).length;
+      if (failed) throw new CliError(`${plural(failed, 'resource')} could not be deleted (listed above); run labs sweep again to retry.`, EXIT.incomplete);
+    });
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Who owns a tagged resource, and so what `labs sweep` may delete. Pure functions over what the finders
+ * returned, so the rules are unit-tested without AWS.
+ *
+ * A resource belongs to a live stack (and is never swept) when any of these holds:
+ * - its `course-labs:stack` tag names a stack that exists (EMR nodes, ECS tasks and instances a lab makes at
+ *   run time carry the lab's tags, though the stack's resource list does not hold them);
+ * - its `aws:cloudformation:stack-name` tag names a stack that exists;
+ * - a lab stack's resource list holds its id or ARN.
+ * "Exists" means any status but DELETE_COMPLETE, lab stack or not: a stack that failed to delete still owns
+ * its resources, and `labs destroy` is the command for those.
+ */
+import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../shared/tags';
+import { LabResource, ResourceKind } from './resources';
+
+/** What the region's stacks say about ownership. */
+export interface LiveStacks {
+  /** The name of every stack that exists, lab or not. */
+  readonly names: ReadonlySet<string>;
+  /** Every physical id and ARN the lab stacks' resource lists hold, to the stack's name. */
+  readonly physicalIds: ReadonlyMap<string, string>;
+}
+
+/** The stack a resource names in its tags (ours, then CloudFormation's), if any. */
+export function stackTagOf(resource: LabResource): string | undefined {
+  return resource.tags[TAG_KEYS.stack] ?? resource.tags['aws:cloudformation:stack-name'];
+}
+
+/** The live stack that owns the resource, or undefined if none does. */
+export function ownerOf(resource: LabResource, live: LiveStacks): string | undefined {
+  for (const name of [resource.tags[TAG_KEYS.stack], resource.tags['aws:cloudformation:stack-name']]) {
+    if (name && live.names.has(name)) return name;
+  }
+  // An ECS cluster's physical id is its name; every other kind's is its id or ARN.
+  for (const id of [resource.id, resource.arn, resource.kind === 'ecs-cluster' ? resource.name : undefined]) {
+    const stack = id ? live.physicalIds.get(id) : undefined;
+    if (stack) return stack;
+  }
+  return undefined;
+}
+
+/**
+ * The order sweeping goes in: what runs things first (groups, services, clusters, instances), then what
+ * they held (volumes, security groups), then storage. Deleting in this order lets each step succeed.
+ */
+export const SWEEP_ORDER: readonly ResourceKind[] = [
+  'autoscaling-group',
+  'ecs-service',
+  'ecs-task',
+  'emr-cluster',
+  'ec2-instance',
+  'load-balancer',
+  'nat-gateway',
+  'ecs-cluster',
+  'target-group',
+  'ebs-volume',
+  'ebs-snapshot',
+  'security-group',
+  's3-bucket',
+  'log-group',
+];
+
+/** A resource that was found and is left alone, with why. */
+export interface KeptResource {
+  readonly resource: LabResource;
+  readonly reason: string;
+}
+
+/** What `labs sweep` (or the sweep after `labs destroy`) would do. */
+export interface SweepPlan {
+  /** Resources to delete, in `SWEEP_ORDER`. */
+  readonly sweep: readonly LabResource[];
+  /** Resources found and left alone. */
+  readonly kept: readonly KeptResource[];
+}
+
+/** Options of `planSweep`. */
+export interface SweepScope {
+  /**
+   * Only resources whose tags name one of these stacks are considered (`labs destroy <stack>` sweeps what
+   * that stack left, nothing else).
+   * @default - every tagged resource
+   */
+  readonly stacks?: ReadonlySet<string>;
+}
+
+/**
+ * Decides, for every tagged resource, whether it is swept: only resources that carry the project tag, that
+ * no live stack owns, and that are not managed by another resource being found (an EMR node goes with its
+ * cluster, an Auto Scaling instance with its group, a service's task with its service).
+ */
+export function planSweep(resources: readonly LabResource[], live: LiveStacks, scope: SweepScope = {}): SweepPlan {
+  const found = new Set(resources.map((r) => `${r.kind} ${r.id}`));
+  const sweep: LabResource[] = [];
+  const kept: KeptResource[] = [];
+  for (const resource of resources) {
+    if (scope.stacks) {
+      const named = stackTagOf(resource);
+      if (!named || !scope.stacks.has(named)) continue;
+    }
+    if (resource.tags[TAG_KEYS.project] !== PROJECT_TAG_VALUE) {
+      kept.push({ resource, reason: `no ${TAG_KEYS.project}=${PROJECT_TAG_VALUE} tag` });
+      continue;
+    }
+    const owner = ownerOf(resource, live);
+    if (owner) {
+      kept.push({ resource, reason: `belongs to stack ${owner}` });
+      continue;
+    }
+    if (resource.parent && found.has(`${resource.parent.kind} ${resource.parent.id}`)) {
+      kept.push({ resource, reason: `goes with its ${resource.parent.kind} ${resource.parent.id}` });
+      continue;
+    }
+    sweep.push(resource);
+  }
+  sweep.sort((a, b) => SWEEP_ORDER.indexOf(a.kind) - SWEEP_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id));
+  return { sweep, kept };
+}

@@ -1,0 +1,83 @@
+/** Who owns a tagged resource decides what sweep may delete: these are the safety rules. */
+import { LiveStacks, ownerOf, planSweep, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
+import { TAG_KEYS } from '../../lib/shared/tags';
+import { resource, tagsOf } from './fixtures';
+
+const live: LiveStacks = {
+  names: new Set(['StaticSiteLabStack', 'NotALabStack', 'HadoopLabStack']),
+  physicalIds: new Map([
+    ['i-listed', 'StaticSiteLabStack'],
+    ['arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/lb/1', 'StaticSiteLabStack'],
+    ['microservices-lab', 'HadoopLabStack'],
+  ]),
+};
+
+describe('ownerOf', () => {
+  test('a resource whose stack tag names a live stack belongs to it, even if no resource list holds it', () => {
+    expect(ownerOf(resource('ec2-instance', 'i-runtime', 'StaticSiteLabStack'), live)).toBe('StaticSiteLabStack');
+  });
+  test("CloudFormation's own stack-name tag counts too, for any stack that exists", () => {
+    const r = resource('ebs-volume', 'vol-1', { ...tagsOf('GoneStack'), 'aws:cloudformation:stack-name': 'NotALabStack' });
+    expect(ownerOf(r, live)).toBe('NotALabStack');
+  });
+  test("a stack's resource list owns what it holds, by id or ARN, whatever the tags say", () => {
+    expect(ownerOf(resource('ec2-instance', 'i-listed', 'GoneStack'), live)).toBe('StaticSiteLabStack');
+    const lb = resource('load-balancer', 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/lb/1', 'GoneStack', {
+      arn: 'arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/lb/1',
+    });
+    expect(ownerOf(lb, live)).toBe('StaticSiteLabStack');
+  });
+  test("an ECS cluster is matched by its name, its physical id in CloudFormation", () => {
+    const cluster = resource('ecs-cluster', 'arn:aws:ecs:us-east-1:1:cluster/microservices-lab', 'GoneStack', { name: 'microservices-lab' });
+    expect(ownerOf(cluster, live)).toBe('HadoopLabStack');
+    expect(ownerOf({ ...cluster, kind: 'log-group', id: 'x', name: 'microservices-lab' }, live)).toBeUndefined();
+  });
+  test('a resource of a stack that no longer exists has no owner', () => {
+    expect(ownerOf(resource('ec2-instance', 'i-left', 'GoneStack'), live)).toBeUndefined();
+  });
+});
+
+describe('planSweep', () => {
+  const leftovers = [
+    resource('log-group', '/course-labs/gone', 'GoneStack'),
+    resource('s3-bucket', 'gone-bucket', 'GoneStack'),
+    resource('security-group', 'sg-gone', 'GoneStack'),
+    resource('ec2-instance', 'i-gone', 'GoneStack'),
+    resource('emr-cluster', 'j-GONE', 'GoneStack'),
+  ];
+
+  test('sweeps only unowned project-tagged resources, in dependency order, and says why each other one stays', () => {
+    const kept = [
+      resource('ec2-instance', 'i-runtime', 'StaticSiteLabStack'),
+      resource('ec2-instance', 'i-listed', 'GoneStack'),
+      resource('ec2-instance', 'i-wrong', { [TAG_KEYS.project]: 'someone-else', [TAG_KEYS.stack]: 'GoneStack' }),
+    ];
+    const plan = planSweep([...kept, ...leftovers], live);
+    expect(plan.sweep.map((r) => r.id)).toEqual(['j-GONE', 'i-gone', 'sg-gone', 'gone-bucket', '/course-labs/gone']);
+    expect(plan.kept.map((k) => [k.resource.id, k.reason])).toEqual([
+      ['i-runtime', 'belongs to stack StaticSiteLabStack'],
+      ['i-listed', 'belongs to stack StaticSiteLabStack'],
+      ['i-wrong', 'no course-labs:project=course-labs tag'],
+    ]);
+  });
+
+  test('a resource managed by another one found goes with it (EMR nodes, Auto Scaling instances); without its parent it is swept itself', () => {
+    const node = resource('ec2-instance', 'i-node', 'GoneStack', { parent: { kind: 'emr-cluster', id: 'j-GONE' } });
+    const orphanNode = resource('ec2-instance', 'i-orphan-node', 'GoneStack', { parent: { kind: 'emr-cluster', id: 'j-TERMINATED' } });
+    const plan = planSweep([...leftovers, node, orphanNode], live);
+    expect(plan.sweep.map((r) => r.id)).toContain('i-orphan-node');
+    expect(plan.sweep.map((r) => r.id)).not.toContain('i-node');
+    expect(plan.kept).toContainEqual({ resource: node, reason: 'goes with its emr-cluster j-GONE' });
+  });
+
+  test('a scope keeps to the named stacks', () => {
+    const other = resource('ebs-volume', 'vol-other', 'OtherGoneStack');
+    const plan = planSweep([...leftovers, other], live, { stacks: new Set(['OtherGoneStack']) });
+    expect(plan.sweep.map((r) => r.id)).toEqual(['vol-other']);
+  });
+
+  test('the order covers every kind', () => {
+    const kinds = ['ec2-instance', 'ebs-volume', 'ebs-snapshot', 'security-group', 'nat-gateway', 'emr-cluster', 'autoscaling-group', 'ecs-cluster', 'ecs-service', 'ecs-task', 'load-balancer', 'target-group', 's3-bucket', 'log-group'];
+    expect([...SWEEP_ORDER].sort()).toEqual(kinds.sort());
+  });
+});
