@@ -10,6 +10,8 @@ import {
   SettingsGroup,
   SettingValues,
 } from './shared/settings';
+import { ContainerClusterLabStack } from './container-cluster/container-cluster-lab-stack';
+import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 import { templateValidationRequested } from './template-validation';
@@ -41,6 +43,11 @@ export const LABS: readonly LabDefinition[] = [
     settings: STATIC_SITE_SETTINGS,
     create: (app, common, settings) =>
       new StaticSiteLabStack(app, 'StaticSiteLabStack', { ...common, hosting: settings.staticSiteHosting }),
+  }),
+  lab({
+    stackName: 'ContainerClusterLabStack',
+    settings: CONTAINER_CLUSTER_SETTINGS,
+    create: (app, common, settings) => new ContainerClusterLabStack(app, 'ContainerClusterLabStack', { ...common, ...settings }),
   }),
 ];
 

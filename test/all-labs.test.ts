@@ -13,7 +13,19 @@ import { findCycle } from './helpers/template-graph';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
-  ['every lab option switched and a stack suffix', { staticSiteHosting: 'website', stackSuffix: 'alice', ttlHours: '12' }],
+  [
+    'every lab option switched and a stack suffix',
+    {
+      staticSiteHosting: 'website',
+      orchestrator: 'swarm',
+      workerCount: '3',
+      controlPlaneInstanceType: 't3.small',
+      workerInstanceType: 't3.small',
+      sshCidr: '203.0.113.0/24',
+      stackSuffix: 'alice',
+      ttlHours: '12',
+    },
+  ],
 ];
 
 const RETAINING = ['Retain', 'RetainExceptOnCreate', 'Snapshot'];
@@ -196,8 +208,10 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          // An IAM inline policy's name is scoped to its role, not to the account.
-          .filter(({ key }) => !(r.Type === 'AWS::IAM::Policy' && key === 'PolicyName'))
+          // An IAM inline policy's name is scoped to its role, not to the account (as an AWS::IAM::Policy or
+          // in a role's Policies), and a block device mapping's DeviceName is a device path (/dev/xvda).
+          .filter(({ key }) => !(['AWS::IAM::Policy', 'AWS::IAM::Role'].includes(r.Type) && key === 'PolicyName'))
+          .filter(({ key }) => key !== 'DeviceName')
           .map((n) => ({ id, ...n })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {

@@ -31,7 +31,7 @@ test('a typo in a context key exits 1 with one line naming the key, the value an
   expect(status).toBe(1);
   expect(stdout).toBe('');
   expect(stderr).toBe(
-    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting.\n',
+    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting, orchestrator, workerCount, controlPlaneInstanceType, workerInstanceType, sshCidr.\n',
   );
   expect(written).toEqual([]);
 });

@@ -217,6 +217,66 @@ export function optionalTextSetting(options: {
   };
 }
 
+/**
+ * A string with a default, accepted when `check` returns the value to use (after trimming; an empty string is
+ * never accepted). For values drawn from a table the lab owns, such as instance types.
+ */
+export function textSetting(options: {
+  description: string;
+  defaultValue: string;
+  allowed: string;
+  check: (value: string) => string | undefined;
+}): SettingDefinition<string> {
+  return {
+    description: options.description,
+    defaultValue: options.defaultValue,
+    defaultText: options.defaultValue,
+    allowed: options.allowed,
+    parse: (raw) => {
+      const t = typeof raw === 'string' ? raw.trim() : undefined;
+      return t ? options.check(t) : undefined;
+    },
+  };
+}
+
+/**
+ * The network address of an IPv4 CIDR (`203.0.113.0/24`) in canonical form, or `undefined` when `value` is
+ * not one: four decimal octets 0-255 without leading zeros, a prefix length 0-32 and no host bits set (so
+ * `203.0.113.7/24`, which names no network, is refused rather than silently widened or narrowed).
+ */
+export function parseIpv4Cidr(value: string): { address: string; prefixLength: number } | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return undefined;
+  const octetTexts = match.slice(1, 5);
+  if (octetTexts.some((o) => o.length > 1 && o.startsWith('0'))) return undefined;
+  const octets = octetTexts.map(Number);
+  const prefixLength = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefixLength > 32 || (match[5].length > 1 && match[5].startsWith('0'))) return undefined;
+  const address = octets.reduce((a, o) => a * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefixLength);
+  if (address % hostBits !== 0) return undefined;
+  return { address: octets.join('.'), prefixLength };
+}
+
+/**
+ * An optional IPv4 CIDR that a security group may admit, such as the one address a student connects from.
+ * Refused: anything `parseIpv4Cidr` refuses, IPv6 (`::/0` included), and any range wider than
+ * `/minPrefixLength`: `0.0.0.0/0` opens a port to the whole internet, and a `/1` to half of it.
+ */
+export function ipv4CidrSetting(options: { description: string; minPrefixLength?: number }): SettingDefinition<string | undefined> {
+  const minPrefixLength = options.minPrefixLength ?? 8;
+  return optionalTextSetting({
+    description: options.description,
+    allowed:
+      `an IPv4 CIDR with a prefix length from ${minPrefixLength} to 32 and no host bits set, such as 203.0.113.7/32 ` +
+      '(one address) or 203.0.113.0/24; 0.0.0.0/0, ::/0 and other world-open ranges are refused',
+    check: (value) => {
+      const cidr = parseIpv4Cidr(value);
+      return cidr && cidr.prefixLength >= minPrefixLength ? `${cidr.address}/${cidr.prefixLength}` : undefined;
+    },
+  });
+}
+
 // ---- The settings every lab stack reads. ----
 
 /** How long a lab may live: a lab session with time to spare by default, one week at most, 0 for never. */

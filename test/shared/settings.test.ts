@@ -3,9 +3,12 @@ import {
   booleanSetting,
   choiceSetting,
   ConfigError,
+  ipv4CidrSetting,
   LAB_STACK_SETTINGS,
   loadSettings,
+  parseIpv4Cidr,
   SettingsGroup,
+  textSetting,
   TTL_HOURS,
   wholeNumberSetting,
 } from '../../lib/shared/settings';
@@ -130,5 +133,66 @@ describe('the mechanism composes each lab\'s own settings', () => {
     expect(() => load({}, [labA, { usedBy: 'LabC', settings: { workerCount: labA.settings.workerCount } }])).toThrow(
       'setting "workerCount" is declared twice',
     );
+  });
+});
+
+describe('ipv4CidrSetting', () => {
+  const cidr = ipv4CidrSetting({ description: 'who may connect' });
+
+  test.each([
+    ['203.0.113.7/32', '203.0.113.7/32'],
+    [' 203.0.113.0/24 ', '203.0.113.0/24'],
+    ['10.0.0.0/8', '10.0.0.0/8'],
+    ['0.0.0.0/32', '0.0.0.0/32'],
+    ['255.255.255.255/32', '255.255.255.255/32'],
+  ])('accepts %p', (raw, value) => {
+    expect(cidr.parse(raw)).toBe(value);
+  });
+
+  test.each([
+    ['0.0.0.0/0', 'world-open'],
+    ['::/0', 'IPv6, world-open'],
+    ['2001:db8::/32', 'IPv6'],
+    ['128.0.0.0/1', 'half the internet'],
+    ['10.0.0.0/7', 'wider than /8'],
+    ['10.0.0.300/8', 'octet over 255'],
+    ['10.0.0.1/24', 'host bits set'],
+    ['10.0.0.0/33', 'prefix over 32'],
+    ['10.0.0.0/08', 'padded prefix'],
+    ['010.0.0.0/8', 'leading zero (octal in some parsers)'],
+    ['10.0.0/8', 'three octets'],
+    ['203.0.113.7', 'no prefix'],
+    ['', 'empty'],
+    [' ', 'blank'],
+    [32, 'a number'],
+  ] as Array<[unknown, string]>)('refuses %p (%s)', (raw) => {
+    expect(cidr.parse(raw)).toBeUndefined();
+  });
+
+  test('has no default, and says what it allows', () => {
+    expect(cidr.defaultValue).toBeUndefined();
+    expect(cidr.allowed).toBe(
+      'an IPv4 CIDR with a prefix length from 8 to 32 and no host bits set, such as 203.0.113.7/32 (one address) or 203.0.113.0/24; 0.0.0.0/0, ::/0 and other world-open ranges are refused',
+    );
+  });
+
+  test('parseIpv4Cidr gives the address and prefix length', () => {
+    expect(parseIpv4Cidr('192.168.4.0/22')).toEqual({ address: '192.168.4.0', prefixLength: 22 });
+    expect(parseIpv4Cidr('192.168.5.0/22')).toBeUndefined();
+  });
+});
+
+describe('textSetting', () => {
+  const size = textSetting({
+    description: 'a size',
+    defaultValue: 'small',
+    allowed: 'small or large',
+    check: (v) => (['small', 'large'].includes(v) ? v : undefined),
+  });
+
+  test('has its default, accepts what check accepts (trimmed), refuses the rest and empty text', () => {
+    expect([size.defaultValue, size.defaultText]).toEqual(['small', 'small']);
+    expect(size.parse(' large ')).toBe('large');
+    for (const raw of ['medium', '', ' ', 3, true]) expect(size.parse(raw)).toBeUndefined();
   });
 });

@@ -1,0 +1,77 @@
+#!/bin/bash
+# User data of the control plane, Kubernetes mode (orchestrator=kubernetes). It installs Docker and
+# Kubernetes, runs `kubeadm init`, installs the Flannel CNI, publishes the join data for the workers in the
+# stack's secret, waits until every node is Ready and only then signals CloudFormation: the deploy
+# returns when the cluster can be used. Every failure signals FAILURE with the step that failed.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
+
+EXPECTED_NODES='__EXPECTED_NODES__'                     # the control plane and every worker
+NODES_READY_WAIT_SECONDS='__NODES_READY_WAIT_SECONDS__'
+CLUSTER_DNS_WAIT_SECONDS='__CLUSTER_DNS_WAIT_SECONDS__'
+POD_NETWORK_CIDR='__POD_NETWORK_CIDR__'                 # Flannel's default network
+FLANNEL_MANIFEST_URL='__FLANNEL_MANIFEST_URL__'         # a pinned release of Flannel
+WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'                   # the sample workload (an asset of the stack)
+BOOTSTRAP_TOKEN_TTL='__BOOTSTRAP_TOKEN_TTL__'
+
+start_bootstrap control-plane
+install_docker
+prepare_kubernetes_node
+
+step 'copy the sample workload to /home/ec2-user/workload'
+with_timeout dnf install -y -q unzip
+aws s3 cp --region "$AWS_REGION" --only-show-errors "$WORKLOAD_S3_URL" /tmp/workload.zip
+install -d -o ec2-user -g ec2-user /home/ec2-user/workload
+unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
+chown -R ec2-user:ec2-user /home/ec2-user/workload
+
+# The token is generated here and written only to a root-only file and the stack's secret; with
+# --skip-token-print, kubeadm's own output withholds it too.
+step 'kubeadm init'
+token=$(kubeadm token generate)
+config=$(private_kubeadm_config <<YAML
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: InitConfiguration
+bootstrapTokens:
+  - token: "$token"
+    ttl: "$BOOTSTRAP_TOKEN_TTL"
+    description: "course-labs: the workers join with this token, published in the stack's secret"
+localAPIEndpoint:
+  advertiseAddress: "$PRIVATE_IP"
+nodeRegistration:
+  criSocket: "$CONTAINERD_SOCKET"
+---
+apiVersion: kubeadm.k8s.io/v1beta4
+kind: ClusterConfiguration
+kubernetesVersion: "$(kubeadm version -o short)"
+networking:
+  podSubnet: "$POD_NETWORK_CIDR"
+YAML
+)
+kubeadm init --config "$config" --skip-token-print
+rm -f "$config"
+export KUBECONFIG=/etc/kubernetes/admin.conf
+install -d -o ec2-user -g ec2-user -m 700 /home/ec2-user/.kube
+install -o ec2-user -g ec2-user -m 600 /etc/kubernetes/admin.conf /home/ec2-user/.kube/config
+printf '%s\n' 'source <(kubectl completion bash)' >>/home/ec2-user/.bashrc
+
+step "install the Flannel CNI ($FLANNEL_MANIFEST_URL)"
+with_timeout curl --silent --show-error --fail --location --retry 5 -o /tmp/kube-flannel.yml "$FLANNEL_MANIFEST_URL"
+kubectl apply -f /tmp/kube-flannel.yml
+
+step 'publish the join data for the workers'
+ca_hash=$(openssl x509 -pubkey -in /etc/kubernetes/pki/ca.crt | openssl rsa -pubin -outform der 2>/dev/null |
+  openssl dgst -sha256 -hex | sed 's/^.* //')
+publish_join_data "$PRIVATE_IP:6443" "$token" "sha256:$ca_hash"
+unset token
+
+ready_nodes() { kubectl get nodes --no-headers 2>/dev/null | awk '$2 == "Ready" { n++ } END { print n + 0 }'; }
+node_states() { kubectl get nodes --no-headers 2>/dev/null | awk '{ printf "%s%s %s", s, $1, $2; s = ", " }'; }
+wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states
+
+# Nodes are Ready once the CNI's configuration is in place; the cluster DNS running shows that pods
+# actually start and get addresses.
+step "wait up to $CLUSTER_DNS_WAIT_SECONDS s for the cluster DNS (CoreDNS) to run"
+kubectl -n kube-system rollout status deployment/coredns --timeout="${CLUSTER_DNS_WAIT_SECONDS}s"
+signal_ready "all $EXPECTED_NODES nodes Ready and CoreDNS running ($(kubeadm version -o short), Flannel)"

@@ -1,0 +1,182 @@
+#!/bin/bash
+# What every cluster node's bootstrap shares: its settings, logging, the signal to CloudFormation and the
+# hand-over of the join data through the stack's secret. It only defines things; the role scripts
+# (kubernetes-*.sh, swarm-*.sh) source it. In user data, lib/container-cluster/node-user-data.ts inlines
+# it in place of that `source` line and replaces each __NAME__ placeholder (a test fails if one is left).
+#
+# Secrets: the join data (a Kubernetes bootstrap token or a Swarm join token) is never printed, never put
+# on a command line of the AWS CLI, and never traced (no `set -x` anywhere): the user data's output goes to
+# /var/log/cloud-init-output.log and the instance console, which anyone with ec2:GetConsoleOutput reads.
+
+# shellcheck disable=SC2034 # the role scripts read these
+{
+  # Rendered at synth time, or at deploy time for the values CloudFormation resolves.
+  AWS_REGION='__AWS_REGION__'
+  READY_SIGNAL_URL='__READY_SIGNAL_URL__' # presigned URL of this cluster's wait condition handle
+  JOIN_SECRET_ARN='__JOIN_SECRET_ARN__'   # the stack's secret: the control plane writes it, workers read it
+  POLL_SECONDS='__POLL_SECONDS__'         # between two checks of something we wait for
+  INSTALL_TIMEOUT_SECONDS='__INSTALL_TIMEOUT_SECONDS__'
+}
+
+set -Eeuo pipefail
+
+NODE_LABEL='node (instance id not read yet)'
+SIGNAL_ID='unknown-node'
+BOOTSTRAP_STEP='starting'
+INSTANCE_ID=''
+PRIVATE_IP=''
+JOIN_FIELDS=()
+
+log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$NODE_LABEL" "$*"; }
+
+# Names the step that runs now: a failure report says which one failed.
+step() {
+  BOOTSTRAP_STEP=$*
+  log "== $*"
+}
+
+# Tells CloudFormation how this node's bootstrap ended, by a PUT of a JSON document to the wait
+# condition handle's presigned URL. A FAILURE fails the wait condition, and so the deploy, at once, with
+# the reason in the stack events. The reason is reduced to printable characters without quotes or
+# backslashes so the document stays valid JSON.
+signal_stack() { # SUCCESS|FAILURE reason
+  local status=$1 reason
+  reason=$(printf '%s' "$2" | tr '\n\t' '  ' | tr -d '\042\134' | tr -cd '[:print:]' | cut -c1-600)
+  curl --silent --show-error --fail --retry 10 --retry-connrefused --retry-delay 3 --max-time 30 \
+    -X PUT -H 'Content-Type:' \
+    --data-binary "{\"Status\":\"$status\",\"Reason\":\"$reason\",\"UniqueId\":\"$SIGNAL_ID\",\"Data\":\"$status\"}" \
+    "$READY_SIGNAL_URL"
+}
+
+# Reports the failure to CloudFormation and stops the bootstrap.
+fail() {
+  trap - ERR
+  log "FAILED: $*"
+  signal_stack FAILURE "$NODE_LABEL: $*" || log 'could not signal CloudFormation; the deploy fails at its timeout'
+  exit 1
+}
+
+# Any command that fails outside a check: report the step it belongs to (never the command line, which
+# may hold a token).
+on_error() {
+  local status=$?
+  fail "step '$BOOTSTRAP_STEP' failed (exit $status); the node's /var/log/cloud-init-output.log has the details"
+}
+
+# Instance metadata, IMDSv2 only (the stack requires session tokens).
+imds() {
+  local token
+  token=$(curl --silent --fail --max-time 5 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
+    http://169.254.169.254/latest/api/token)
+  curl --silent --fail --max-time 5 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+
+# Starts the bootstrap of a node: from here on, any failure is reported to CloudFormation.
+start_bootstrap() { # control-plane|worker
+  trap on_error ERR
+  INSTANCE_ID=$(imds instance-id)
+  PRIVATE_IP=$(imds local-ipv4)
+  NODE_LABEL="$1 $INSTANCE_ID"
+  SIGNAL_ID="$1-$INSTANCE_ID"
+  log "bootstrap starts ($PRIVATE_IP)"
+}
+
+# Runs the check `$@` every POLL_SECONDS until it succeeds (status 0) or `seconds` have passed (status 1).
+# Every wait in the bootstrap goes through here: there is no fixed sleep, and no wait without an end.
+wait_until() { # seconds check...
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep "$POLL_SECONDS"
+  done
+}
+
+# Bounds a step that downloads: a hung mirror fails the step with its name instead of stalling the deploy.
+with_timeout() { timeout "$INSTALL_TIMEOUT_SECONDS" "$@"; }
+
+# Docker on every node: the course's Docker exercises run on any of them. Amazon Linux's docker package
+# brings containerd and runc, which Kubernetes uses too.
+install_docker() {
+  step 'install Docker (and containerd) from the Amazon Linux repositories'
+  with_timeout dnf install -y -q docker
+  systemctl enable --now containerd docker
+  usermod -aG docker ec2-user
+  log "$(docker --version); $(containerd --version)"
+}
+
+# Control plane: publishes the join data in the stack's secret, as one line
+# "v1 <control-plane instance id> <fields...>". The value goes through a private file, not the command
+# line, so it shows in no process list.
+publish_join_data() { # fields...
+  local file
+  file=$(mktemp)
+  printf 'v1 %s %s' "$INSTANCE_ID" "$*" >"$file"
+  aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$JOIN_SECRET_ARN" \
+    --secret-string "file://$file" >/dev/null
+  rm -f "$file"
+  log 'join data published in the stack secret'
+}
+
+JOIN_ERRORS=$(mktemp)
+
+# Worker check: has control plane `$1` published its join data? Until it has, the secret holds the random
+# value CloudFormation created it with, or the data of a control plane this stack has since replaced.
+join_data_published() { # control-plane-instance-id
+  local value
+  value=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$JOIN_SECRET_ARN" \
+    --query SecretString --output text 2>"$JOIN_ERRORS") || return 1
+  read -r -a JOIN_FIELDS <<<"$value"
+  [[ ${JOIN_FIELDS[0]:-} == v1 && ${JOIN_FIELDS[1]:-} == "$1" ]]
+}
+
+# Worker: waits, at most `seconds`, for control plane `id` to publish its join data, and leaves the
+# fields after the instance id in JOIN_FIELDS. The workers' "signal" is that secret's new value.
+wait_for_join_data() { # control-plane-instance-id seconds
+  step "wait up to $2 s for control plane $1 to publish the join data"
+  if ! wait_until "$2" join_data_published "$1"; then
+    fail "control plane $1 published no join data within $2 s (if it failed, its own reason is the event before this one). Last error reading the secret: $(tail -c 300 "$JOIN_ERRORS" || true)"
+  fi
+  JOIN_FIELDS=("${JOIN_FIELDS[@]:2}")
+  log 'join data received'
+}
+
+# Worker: checks that JOIN_FIELDS are `patterns...` (extended regular expressions, one per field) before
+# they are used in a command, and fails without printing them if not.
+require_join_fields() { # patterns...
+  local i=0 pattern
+  (($# == ${#JOIN_FIELDS[@]})) || fail "the join data has ${#JOIN_FIELDS[@]} fields, expected $#"
+  for pattern in "$@"; do
+    [[ ${JOIN_FIELDS[i]} =~ ^${pattern}$ ]] || fail "field $((i + 1)) of the join data is malformed"
+    i=$((i + 1))
+  done
+}
+
+READY_EXPECTED=0
+READY_COUNTER=''
+# Check for wait_for_ready_nodes: does READY_COUNTER print at least READY_EXPECTED? (The count goes
+# through a variable: a command substitution inside (( )) would run the ERR trap when it fails, even in a
+# check, and fail the bootstrap on the first refused connection.)
+enough_nodes_ready() {
+  local ready
+  ready=$("$READY_COUNTER") || return 1
+  ((ready >= READY_EXPECTED))
+}
+
+# Control plane: waits, at most `seconds`, until the command `count_ready` prints at least `expected`;
+# fails with what the command `describe` prints if it does not.
+wait_for_ready_nodes() { # seconds expected count_ready describe
+  local seconds=$1 describe=$4
+  READY_EXPECTED=$2
+  READY_COUNTER=$3
+  step "wait up to $seconds s for $READY_EXPECTED nodes to be Ready"
+  if ! wait_until "$seconds" enough_nodes_ready; then
+    fail "only $("$READY_COUNTER" || true) of $READY_EXPECTED nodes Ready after $seconds s: $("$describe" || true). A worker that failed has its own event before this one."
+  fi
+}
+
+# Control plane, last: tells CloudFormation the cluster is ready, which completes the deploy.
+signal_ready() { # what
+  signal_stack SUCCESS "$NODE_LABEL: $1"
+  log "signalled SUCCESS: $1"
+}

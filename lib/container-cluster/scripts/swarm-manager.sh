@@ -1,0 +1,35 @@
+#!/bin/bash
+# User data of the control plane, Swarm mode (orchestrator=swarm): the Swarm's only manager. It installs
+# Docker, runs `docker swarm init`, publishes the worker join token in the stack's secret, waits until
+# every node is Ready in `docker node ls` and only then signals CloudFormation.
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+
+EXPECTED_NODES='__EXPECTED_NODES__'
+NODES_READY_WAIT_SECONDS='__NODES_READY_WAIT_SECONDS__'
+# Overlay networks take their subnets from here. Docker's default pool, 10.0.0.0/8, contains the VPC
+# (10.0.0.0/16): an overlay subnet that overlaps it would shadow the nodes' own addresses.
+SWARM_ADDRESS_POOL='__SWARM_ADDRESS_POOL__'
+WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'
+
+start_bootstrap control-plane
+install_docker
+
+step 'copy the sample workload to /home/ec2-user/workload'
+with_timeout dnf install -y -q unzip
+aws s3 cp --region "$AWS_REGION" --only-show-errors "$WORKLOAD_S3_URL" /tmp/workload.zip
+install -d -o ec2-user -g ec2-user /home/ec2-user/workload
+unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
+chown -R ec2-user:ec2-user /home/ec2-user/workload
+
+# `docker swarm init` prints the join command with the token: its output is not kept.
+step 'docker swarm init'
+docker swarm init --advertise-addr "$PRIVATE_IP" --default-addr-pool "$SWARM_ADDRESS_POOL" >/dev/null
+token=$(docker swarm join-token --quiet worker)
+publish_join_data "$PRIVATE_IP:2377" "$token"
+unset token
+
+ready_nodes() { docker node ls --format '{{.Status}}' 2>/dev/null | awk '$1 == "Ready" { n++ } END { print n + 0 }'; }
+node_states() { docker node ls --format '{{.Hostname}} {{.Status}}' 2>/dev/null | paste -sd, -; }
+wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS" "$EXPECTED_NODES" ready_nodes node_states
+signal_ready "all $EXPECTED_NODES nodes Ready in the Swarm ($(docker --version))"
