@@ -8,7 +8,7 @@
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { main } from '../lib/main';
 import { LabStack } from '../lib/shared/lab-stack';
-import { templateValidationFindings, TEMPLATE_CONFIGURATIONS, withTemplateValidationEnv } from './helpers/template-validation';
+import { ciConfigurations, templateValidationFindings, TEMPLATE_CONFIGURATIONS, withTemplateValidationEnv } from './helpers/template-validation';
 
 /**
  * Starting the engine takes seconds, more on a busy machine. Later synths in this file reuse it while
@@ -66,4 +66,14 @@ describe('a student synth', () => {
       'course-labs: Invalid value "yes" for environment variable CDK_VALIDATION. Allowed: true (check every template against CloudFormation schemas and rules at synth) or false (the default).',
     ]);
   });
+});
+
+test("the configurations checked include every one CI lints, read from .ci/run's own list", () => {
+  const ci = ['configurations=(', '  "default:"', '  "two:-c a=1 -c b=x=y"', ')', ''].join('\n');
+  expect(ciConfigurations(ci)).toEqual([
+    ['default', {}],
+    ['two', { a: '1', b: 'x=y' }],
+  ]);
+  expect(() => ciConfigurations('configurations=(\n  "bad:--context a=1"\n)\n')).toThrow('expected -c key=value');
+  expect(TEMPLATE_CONFIGURATIONS.map(([name]) => name)).toEqual(expect.arrayContaining(['default', 'website', 'no-expiry']));
 });

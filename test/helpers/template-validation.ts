@@ -8,17 +8,43 @@ import { TEMPLATE_VALIDATION_ENV } from '../../lib/template-validation';
 import { CDK_JSON_CONTEXT } from './synth';
 
 /**
- * Every configuration that changes what a lab template contains, as the CDK context a student would give
- * with `-c`. The template-validation test checks every lab in each; a lab whose setting changes its
- * template adds that setting's values here.
+ * The configurations CI synthesizes and lints with cfn-lint (the `configurations` list in `.ci/run`, each
+ * `name:-c key=value ...`), as CDK context: every configuration that changes what a lab template contains.
+ */
+export function ciConfigurations(ciScript = fs.readFileSync(path.join(__dirname, '..', '..', '.ci', 'run'), 'utf8')) {
+  const list = /^configurations=\(\n([\s\S]*?)^\)/m.exec(ciScript);
+  if (!list) throw new Error('.ci/run has no configurations=( ... ) list');
+  return list[1]
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line): [string, Record<string, string>] => {
+      const [, name, args] = /^"([^:"]+):([^"]*)"$/.exec(line) ?? fail(`cannot read the .ci/run configuration ${line}`);
+      const words = args.split(/\s+/).filter(Boolean);
+      const context: Record<string, string> = {};
+      for (let i = 0; i < words.length; i += 2) {
+        const [flag, setting] = [words[i], words[i + 1] ?? ''];
+        const [key, value] = [setting.slice(0, setting.indexOf('=')), setting.slice(setting.indexOf('=') + 1)];
+        if (flag !== '-c' || !key) fail(`cannot read the .ci/run configuration ${line}: expected -c key=value`);
+        context[key] = value;
+      }
+      return [name, context];
+    });
+}
+
+/**
+ * Every configuration whose templates the template-validation test checks: CI's (above), and the longest
+ * stack suffix, since names CDK derives from the stack name (origin access control, roles) must still fit
+ * their limits.
  */
 export const TEMPLATE_CONFIGURATIONS: ReadonlyArray<readonly [name: string, context: Record<string, string>]> = [
-  ['defaults', {}],
-  // Names that CDK derives from the stack name (origin access control, roles) must still fit their limits.
-  ['the longest stack suffix', { stackSuffix: 'suffix-20-characters' }],
-  ['S3 website hosting', { staticSiteHosting: 'website' }],
-  ['no expiry', { ttlHours: '0' }],
+  ...ciConfigurations(),
+  ['longest-suffix', { stackSuffix: 'suffix-20-characters' }],
 ];
+
+function fail(message: string): never {
+  throw new Error(message);
+}
 
 /** One finding of aws-cdk-lib's template validation, as a line a reader can act on. */
 export type Finding = string;
