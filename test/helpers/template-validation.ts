@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import * as cxapi from 'aws-cdk-lib/cx-api';
-import { createLabsApp } from '../../lib/app';
+import { createLabsApp, LABS } from '../../lib/app';
 import { LabStack } from '../../lib/shared/lab-stack';
 import { TEMPLATE_VALIDATION_ENV } from '../../lib/template-validation';
 import { CDK_JSON_CONTEXT } from './synth';
@@ -35,12 +35,25 @@ export function ciConfigurations(ciScript = fs.readFileSync(path.join(__dirname,
 /**
  * Every configuration whose templates the template-validation test checks: CI's (above), and the longest
  * stack suffix, since names CDK derives from the stack name (origin access control, roles) must still fit
- * their limits.
+ * their limits. Each is checked on the labs it can change (`labsChangedBy`).
  */
 export const TEMPLATE_CONFIGURATIONS: ReadonlyArray<readonly [name: string, context: Record<string, string>]> = [
   ...ciConfigurations(),
   ['longest-suffix', { stackSuffix: 'suffix-20-characters' }],
 ];
+
+/**
+ * The labs whose templates a configuration can change, by base stack name: the labs whose own settings it
+ * sets, or every lab when it sets anything else (a setting every lab reads, or none: the defaults). Each
+ * lab builds its stack from the shared settings and its own alone (`lib/app.ts` checks that at compile
+ * time), so another lab's template is the same as in the defaults, which are checked already.
+ */
+export function labsChangedBy(context: Record<string, unknown>): string[] {
+  const keys = Object.keys(context);
+  const ownsAll = (lab: (typeof LABS)[number]) => keys.some((key) => key in lab.settings);
+  const labSpecific = keys.length > 0 && keys.every((key) => LABS.some((lab) => key in lab.settings));
+  return LABS.filter((lab) => !labSpecific || ownsAll(lab)).map((lab) => lab.stackName);
+}
 
 function fail(message: string): never {
   throw new Error(message);
