@@ -5,12 +5,15 @@
  * student's `cdk synth`, `deploy` and `diff` (`lib/template-validation.ts`), so its engine starts once
  * per `npm test` instead of once per synthesizing process.
  */
+import { App, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { main } from '../lib/main';
 import { LabStack } from '../lib/shared/lab-stack';
 import { LABS } from '../lib/app';
 import {
   ciConfigurations,
+  findingsInAssembly,
   labsChangedBy,
   templateValidationFindings,
   TEMPLATE_CONFIGURATIONS,
@@ -98,4 +101,11 @@ test('a configuration is checked on every lab it can change: all for the default
   expect(labsChangedBy({ orchestrator: 'swarm', staticSiteHosting: 'website' })).toEqual(
     every.filter((name) => [owner('orchestrator'), owner('staticSiteHosting')].includes(name)),
   );
+});
+
+test('every other test file synthesizes without template validation, any App included (test/helpers/jest-setup.ts)', () => {
+  // Outside withTemplateValidationEnv, this file sees the environment every test file gets.
+  const app = new App({ context: { [cxapi.FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false } });
+  new s3.CfnBucket(new Stack(app, 'PlainStack'), 'Bucket').addPropertyOverride('WebsiteConfigurations', 1);
+  expect(findingsInAssembly(app.synth().directory)).toEqual([]);
 });

@@ -85,15 +85,24 @@ export function templateValidationFindings(
       { labs: options.labs },
     );
     options.tamper?.(stacks);
-    const assembly = app.synth();
-    const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(assembly.directory, cxapi.VALIDATION_REPORT_FILE), 'utf8'));
-    return report.pluginReports
-      .filter((r) => r.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME)
-      .flatMap((r) => r.violations)
-      .flatMap((v) =>
-        v.violatingConstructs.map((c) => `${v.ruleName} (${v.severity}) at ${c.constructPath ?? c.cloudFormationResource?.logicalId}: ${v.description}`),
-      );
+    return findingsInAssembly(app.synth().directory);
   });
+}
+
+/**
+ * The template-validation findings in the report of a synthesized cloud assembly. aws-cdk-lib writes no
+ * report when no validation ran at all (no cdk-nag, no template validation): no findings either.
+ */
+export function findingsInAssembly(assemblyDirectory: string): Finding[] {
+  const reportFile = path.join(assemblyDirectory, cxapi.VALIDATION_REPORT_FILE);
+  if (!fs.existsSync(reportFile)) return [];
+  const report: ValidationReport = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  return report.pluginReports
+    .filter((r) => r.pluginName === CloudFormationValidatePlugin.PLUGIN_NAME)
+    .flatMap((r) => r.violations)
+    .flatMap((v) =>
+      v.violatingConstructs.map((c) => `${v.ruleName} (${v.severity}) at ${c.constructPath ?? c.cloudFormationResource?.logicalId}: ${v.description}`),
+    );
 }
 
 /** Runs `fn` with `CDK_VALIDATION` set to `value` (`null`: unset), then puts the variable back. */
