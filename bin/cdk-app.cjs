@@ -94,7 +94,6 @@ async function ensureBundle(options) {
 
   const code = result.outputFiles[0].contents;
   const bundle = `${name}-${sha256(code).slice(0, 16)}.cjs`;
-  fs.mkdirSync(cacheDir, { recursive: true });
   writeAtomically(path.join(cacheDir, bundle), code);
   /** @type {Manifest} */
   const manifest = { key, files, folders: folderHashes(Object.keys(files)), bundle };
@@ -197,6 +196,7 @@ function readManifest(file) {
  */
 function writeAtomically(file, contents) {
   const temporary = `${file}.${process.pid}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true }); // not there yet, or deleted since the last write
   fs.writeFileSync(temporary, contents);
   fs.renameSync(temporary, file);
 }
