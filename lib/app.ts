@@ -12,6 +12,10 @@ import {
 } from './shared/settings';
 import { ContainerClusterLabStack } from './container-cluster/container-cluster-lab-stack';
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
+import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
+import { HADOOP_SETTINGS } from './hadoop/settings';
+import { ServerlessLabStack } from './serverless/serverless-lab-stack';
+import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 import { templateValidationRequested } from './template-validation';
@@ -48,6 +52,31 @@ export const LABS: readonly LabDefinition[] = [
     stackName: 'ContainerClusterLabStack',
     settings: CONTAINER_CLUSTER_SETTINGS,
     create: (app, common, settings) => new ContainerClusterLabStack(app, 'ContainerClusterLabStack', { ...common, ...settings }),
+  }),
+  lab({
+    stackName: 'HadoopLabStack',
+    settings: HADOOP_SETTINGS,
+    create: (app, common, settings) =>
+      new HadoopLabStack(app, 'HadoopLabStack', {
+        ...common,
+        mode: settings.hadoopMode,
+        coreNodes: settings.hadoopCoreNodes,
+        coreSpot: settings.hadoopCoreSpot,
+        instanceType: settings.hadoopInstanceType,
+        idleTimeoutSeconds: settings.hadoopIdleTimeoutSeconds,
+        applications: settings.hadoopApplications,
+        input: settings.hadoopInput,
+      }),
+  }),
+  lab({
+    stackName: 'ServerlessLabStack',
+    settings: SERVERLESS_SETTINGS,
+    create: (app, common, settings) =>
+      new ServerlessLabStack(app, 'ServerlessLabStack', {
+        ...common,
+        requestsPerSecond: settings.serverlessRequestsPerSecond,
+        accessLogs: settings.serverlessAccessLogs,
+      }),
   }),
 ];
 

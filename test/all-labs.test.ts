@@ -22,6 +22,15 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       controlPlaneInstanceType: 't3.small',
       workerInstanceType: 't3.small',
       sshCidr: '203.0.113.0/24',
+      hadoopMode: 'transient',
+      hadoopCoreNodes: '0',
+      hadoopCoreSpot: 'false',
+      hadoopInstanceType: 'm6g.xlarge',
+      hadoopIdleTimeoutSeconds: '600',
+      hadoopApplications: 'Hadoop,Hive,Spark',
+      hadoopInput: 's3://course-logs-example/cloudfront/2014',
+      serverlessRequestsPerSecond: '25',
+      serverlessAccessLogs: 'false',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -55,7 +64,7 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(taggable.length).toBeGreaterThan(5);
       for (const resource of taggable) {
         const rendered = lab.json.Resources[Stack.of(resource).resolve(resource.logicalId)];
-        expect({ path: resource.node.path, tags: tagsOf(rendered) }).toEqual({
+        expect({ path: resource.node.path, tags: tagsOf(rendered, resource) }).toEqual({
           path: resource.node.path,
           tags: expect.objectContaining(expectedTags),
         });
@@ -208,11 +217,8 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
     test('no fixed physical name: every literal name, at any depth, contains the stack name', () => {
       const literalNames = resources.flatMap(([id, r]) =>
         namedStrings(r.Properties ?? {})
-          // An IAM inline policy's name is scoped to its role, not to the account (as an AWS::IAM::Policy or
-          // in a role's Policies), and a block device mapping's DeviceName is a device path (/dev/xvda).
-          .filter(({ key }) => !(['AWS::IAM::Policy', 'AWS::IAM::Role'].includes(r.Type) && key === 'PolicyName'))
-          .filter(({ key }) => key !== 'DeviceName')
-          .map((n) => ({ id, ...n })),
+          .filter(({ path }) => !NOT_PHYSICAL_NAMES.some(([type, pattern]) => r.Type === type && pattern.test(path)))
+          .map(({ key, value }) => ({ id, key, value })),
       );
       if (resources.some(([, r]) => r.Type === 'AWS::CloudFront::OriginAccessControl')) {
         expect(literalNames.map((n) => n.key)).toContain('Name'); // the walk reaches the OAC's nested name
@@ -242,17 +248,40 @@ test('with ttlHours=0 no stack expires, and the outputs say so', () => {
   }
 });
 
-/** Every `...Name` property whose value is a literal string, however deeply nested. */
-function namedStrings(value: unknown): Array<{ key: string; value: string }> {
-  if (Array.isArray(value)) return value.flatMap(namedStrings);
+/**
+ * `...Name` properties that name something inside one resource, not a resource in the account, so they
+ * cannot collide between two copies of a stack: by resource type, the property's path.
+ */
+const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
+  // An IAM inline policy's name is scoped to its role.
+  ['AWS::IAM::Policy', /^PolicyName$/],
+  ['AWS::IAM::Role', /^Policies\.\d+\.PolicyName$/],
+  // EMR application names (Hadoop, Hive) and step names are labels within one cluster.
+  ['AWS::EMR::Cluster', /^(Applications|Steps)\.\d+\.Name$/],
+  // A block device mapping's DeviceName is a device path (/dev/xvda).
+  ['AWS::EC2::Instance', /^BlockDeviceMappings\.\d+\.DeviceName$/],
+  ['AWS::EC2::LaunchTemplate', /^LaunchTemplateData\.BlockDeviceMappings\.\d+\.DeviceName$/],
+  // A table's key and attribute names, a REST API's stage name, a user pool's schema attributes and
+  // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
+  ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
+  ['AWS::ApiGateway::Stage', /^StageName$/],
+  ['AWS::Cognito::UserPool', /^(Schema|AccountRecoverySetting\.RecoveryMechanisms)\.\d+\.Name$/],
+];
+
+/** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */
+function namedStrings(value: unknown, path = ''): Array<{ key: string; value: string; path: string }> {
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) return value.flatMap((v, i) => namedStrings(v, at(i)));
   if (!value || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) =>
-    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v }] : namedStrings(v),
+    /Name$/.test(key) && typeof v === 'string' ? [{ key, value: v, path: at(key) }] : namedStrings(v, at(key)),
   );
 }
 
-function tagsOf(resource: CfnResourceJson | undefined): Record<string, string> {
-  const tags = resource?.Properties?.Tags ?? resource?.Properties?.tags;
+/** The rendered tags of a resource, under the property its type keeps them in (`Tags`, `UserPoolTags`, ...). */
+function tagsOf(resource: CfnResourceJson | undefined, construct: CfnResource): Record<string, string> {
+  const property = TagManager.of(construct)?.tagPropertyName ?? 'tags';
+  const tags = resource?.Properties?.[property.charAt(0).toUpperCase() + property.slice(1)] ?? resource?.Properties?.[property];
   if (Array.isArray(tags)) return Object.fromEntries(tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]));
   return tags ?? {};
 }

@@ -6,10 +6,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { SETTINGS_GROUPS } from '../lib/app';
 
 const ROOT = path.join(__dirname, '..');
 /** The command cdk.json gives the CDK CLI to run the app (`node bin/cdk-app.cjs`). */
 const APP_COMMAND: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app.split(' ');
+/** Every setting of the app, shared ones first, in the order the message lists them. */
+const KNOWN_KEYS = SETTINGS_GROUPS.flatMap((g) => Object.keys(g.settings)).join(', ');
 
 /** Runs the app as `cdk synth` does: cdk.json's command, in the project folder. */
 function runApp(context: Record<string, unknown>) {
@@ -31,7 +34,7 @@ test('a typo in a context key exits 1 with one line naming the key, the value an
   expect(status).toBe(1);
   expect(stdout).toBe('');
   expect(stderr).toBe(
-    'course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ttlHours, stackSuffix, staticSiteHosting, orchestrator, workerCount, controlPlaneInstanceType, workerInstanceType, sshCidr.\n',
+    `course-labs: Unknown context key "ttlHourz" (value "8"). Did you mean "ttlHours"? Known keys: ${KNOWN_KEYS}.\n`,
   );
   expect(written).toEqual([]);
 });
@@ -42,6 +45,14 @@ test('a bad value exits 1 with one line and no stack trace', () => {
   expect(stderr).toBe(
     'course-labs: Invalid value "github-pages" for context key "staticSiteHosting". Allowed: cloudfront or website.\n',
   );
+});
+
+test("a lab's bad value, out of range, exits 1 with one line", () => {
+  const { status, stdout, stderr, written } = runApp({ hadoopCoreNodes: '9' });
+  expect(status).toBe(1);
+  expect(stdout).toBe('');
+  expect(stderr).toBe('course-labs: Invalid value "9" for context key "hadoopCoreNodes". Allowed: a whole number from 0 to 8.\n');
+  expect(written).toEqual([]);
 });
 
 describe('main', () => {

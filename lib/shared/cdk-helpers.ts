@@ -1,4 +1,5 @@
 import { CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 
@@ -40,4 +41,22 @@ export function acknowledgeBucketDeployment(deployment: s3deploy.BucketDeploymen
     id: 'AwsSolutions-L1',
     reason: "BucketDeployment's runtime (Python with the AWS CLI layer) is chosen by aws-cdk-lib and moves with it.",
   });
+}
+
+/**
+ * A value as cdk-nag writes it in the id of a finding, so that an acknowledgment can name exactly one
+ * resource even when the value holds deploy-time tokens: `Ref`s become `<AWS::Region>` or
+ * `<LogicalId>`, `Fn::GetAtt`s `<LogicalId.Attribute>`, joined as `Fn::Join` joins them.
+ * (`Stack.resolve` gives the CloudFormation form; this is cdk-nag's rendering of it.)
+ */
+export function nagValue(scope: IConstruct, value: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    const o = v as Record<string, any>;
+    if (o?.Ref) return `<${o.Ref}>`;
+    if (o?.['Fn::GetAtt']) return `<${o['Fn::GetAtt'].join('.')}>`;
+    if (o?.['Fn::Join']) return (o['Fn::Join'][1] as unknown[]).map(render).join(o['Fn::Join'][0]);
+    throw new Error(`nagValue: cannot render ${JSON.stringify(v)}`);
+  };
+  return render(Stack.of(scope).resolve(value));
 }

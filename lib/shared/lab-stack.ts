@@ -131,6 +131,6 @@ export class LabStack extends Stack {
 /** ` -c key=value` for each setting, quoted for a POSIX shell where a value needs it. */
 function contextArgs(settings: Readonly<Record<string, string>>): string {
   return Object.entries(settings)
-    .map(([key, value]) => ` -c ${key}=${/^[A-Za-z0-9._\/:@+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
+    .map(([key, value]) => ` -c ${key}=${/^[A-Za-z0-9._\/:@+,=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`}`)
     .join('');
 }

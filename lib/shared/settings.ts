@@ -277,6 +277,75 @@ export function ipv4CidrSetting(options: { description: string; minPrefixLength?
   });
 }
 
+/**
+ * A comma-separated list of names from a fixed list, spelt exactly, each at most once, always including
+ * `required`. The value is the chosen names in the order of `choices`, whatever order they were typed in.
+ * A list naming exactly the default's names is the default itself, so it does not count as given.
+ */
+export function choiceListSetting<T extends string>(options: {
+  description: string;
+  defaultValue: readonly T[];
+  choices: readonly T[];
+  /** Names every list must include. @default - none */
+  required?: readonly T[];
+}): SettingDefinition<readonly T[]> {
+  const { description, defaultValue, choices, required = [] } = options;
+  const canonical = (names: readonly T[]) => choices.filter((c) => names.includes(c));
+  const defaultKey = canonical(defaultValue).join(',');
+  return {
+    description,
+    defaultValue,
+    defaultText: defaultValue.join(','),
+    allowed:
+      `a comma-separated list of ${choices.join(', ')}` +
+      (required.length > 0 ? ` that includes ${required.join(' and ')}` : '') +
+      ', each at most once',
+    parse: (raw) => {
+      const t = text(raw);
+      if (!t) return undefined;
+      const names = t.split(',').map((n) => n.trim());
+      if (names.some((n) => !choices.includes(n as T))) return undefined;
+      if (new Set(names).size !== names.length) return undefined;
+      if (required.some((r) => !names.includes(r))) return undefined;
+      const value = canonical(names as T[]);
+      return value.join(',') === defaultKey ? defaultValue : value;
+    },
+  };
+}
+
+/** An S3 bucket name as S3 allows it for new buckets: 3-63 of a-z 0-9 . -, a letter or digit at each end, no `..`. */
+const S3_BUCKET = /^(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A key prefix of S3's "safe" characters, less those that need quoting in a shell or in a HiveQL string. */
+const S3_PREFIX = /^[A-Za-z0-9._=+\/-]*$/;
+
+/** What `s3UriSetting` accepts, in words. */
+export const S3_URI_ALLOWED =
+  's3://bucket or s3://bucket/prefix (bucket: 3 to 63 lowercase letters, digits, dots or hyphens; prefix: letters, digits and . _ - = + /)';
+
+/**
+ * `s3://bucket` or `s3://bucket/prefix`, returned without trailing slashes, or `undefined` when the key is
+ * not given (the stack then uses its own default, which may be a deploy-time value such as the region's
+ * bucket, described by `defaultText`). Quotes, spaces, `;`, `$` and the like are refused, so the value is
+ * safe to put in a shell command or a HiveQL string literal.
+ */
+export function s3UriSetting(options: { description: string; defaultText: string }): SettingDefinition<string | undefined> {
+  return {
+    description: options.description,
+    defaultValue: undefined,
+    defaultText: options.defaultText,
+    allowed: S3_URI_ALLOWED,
+    parse: (raw) => {
+      const t = typeof raw === 'string' ? raw.trim() : undefined;
+      const match = t ? /^s3:\/\/([^/]+)(\/.*)?$/.exec(t) : null;
+      if (!match) return undefined;
+      const [, bucket, path = ''] = match;
+      const prefix = path.replace(/\/+$/, '').replace(/^\//, '');
+      if (!S3_BUCKET.test(bucket) || !S3_PREFIX.test(prefix) || /^\/|\/\//.test(prefix)) return undefined;
+      return prefix ? `s3://${bucket}/${prefix}` : `s3://${bucket}`;
+    },
+  };
+}
+
 // ---- The settings every lab stack reads. ----
 
 /** How long a lab may live: a lab session with time to spare by default, one week at most, 0 for never. */

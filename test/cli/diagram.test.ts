@@ -5,7 +5,7 @@
 import { CfnTemplate, Diagram, INTERNET, templateToDiagram } from '../../lib/cli/diagram/graph';
 import { BEGIN_MARKER, diagramSection, END_MARKER, withDiagramSection } from '../../lib/cli/diagram/guide';
 import { toDot, toMermaid } from '../../lib/cli/diagram/render';
-import { synthLab } from '../helpers/synth';
+import { synthLab, synthLabs } from '../helpers/synth';
 
 const path = (p: string) => ({ 'aws:cdk:path': `Lab/${p}/Resource` });
 const edge = (d: Diagram, from: string, to: string) => d.edges.find((e) => e.from === from && e.to === to);
@@ -59,6 +59,35 @@ describe('template to graph', () => {
   test('a security-group rule becomes an edge between the groups\' members, labelled with its port', () => {
     expect(edge(d, 'Worker', 'Control')?.label).toBe('tcp 6443');
     expect(edge(d, 'Control', 'Worker')?.label).toBe('udp 8472');
+  });
+
+  test('a group that admits itself joins its members to each other, never a member to itself', () => {
+    const t = JSON.parse(JSON.stringify(cluster));
+    t.Resources.Worker2 = { ...t.Resources.Worker, Metadata: path('Worker2') };
+    t.Resources.WorkersFromWorkers = {
+      Type: 'AWS::EC2::SecurityGroupIngress',
+      Properties: { GroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': ['WorkerSg', 'GroupId'] }, IpProtocol: 'udp', FromPort: 8472, ToPort: 8472 },
+    };
+    const d2 = templateToDiagram('Lab', t);
+    expect(edge(d2, 'Worker', 'Worker2')?.label).toBe('udp 8472');
+    expect(d2.edges.filter((e) => e.from === e.to)).toEqual([]);
+  });
+
+  test('a custom resource of a CDK helper provider, or one marked as plumbing, is folded; a lab\'s own step is shown', () => {
+    const t: CfnTemplate = {
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: {} },
+        Provider: { Type: 'AWS::Lambda::Function', Properties: {}, Metadata: { 'aws:cdk:path': 'Lab/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler' } },
+        Restrict: { Type: 'Custom::VpcRestrictDefaultSG', Properties: { ServiceToken: { 'Fn::GetAtt': ['Provider', 'Arn'] }, DefaultSecurityGroupId: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] } } },
+        SeedFn: { Type: 'AWS::Lambda::Function', Properties: {}, Metadata: path('Seed/Function') },
+        Seed: { Type: 'Custom::SeedFaq', Properties: { ServiceToken: { 'Fn::GetAtt': ['SeedFn', 'Arn'] }, Table: { Ref: 'Faq' } } },
+        Cleanup: { Type: 'Custom::Cleanup', Properties: { ServiceToken: { 'Fn::GetAtt': ['SeedFn', 'Arn'] } }, Metadata: { 'course-labs:plumbing': 'revokes rules on delete' } },
+        Faq: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+      },
+    };
+    const d3 = templateToDiagram('Lab', t);
+    expect(d3.nodes.map((n) => n.id)).toEqual(['Faq', 'Seed']);
+    expect(edge(d3, 'Seed', 'Faq')).toBeDefined();
   });
 
   test('a rule from a CIDR is an edge from the outside world that names the CIDR', () => {
@@ -159,6 +188,43 @@ describe('the static-site lab, drawn from its real template', () => {
     }
     // Plumbing folded: no log group, role, expiry or helper function.
     expect(d.nodes.map((n) => n.kind).sort()).toEqual(mode === 'cloudfront' ? ['data', 'deploy', 'entry', 'external'] : ['data', 'deploy', 'external']);
+  });
+});
+
+describe('every later lab, drawn from its real template: the path of a request', () => {
+  const templates = Object.fromEntries(synthLabs().labs.map((l) => [l.stack.stackName, l.json as CfnTemplate]));
+  const draw = (stack: string) => templateToDiagram(stack, templates[stack]);
+  const byName = (d: Diagram, what: string, name: RegExp) => d.nodes.find((n) => n.what === what && name.test(n.name))?.id ?? `<no ${what} ${name}>`;
+
+  test('serverless: internet -> API -> ride function -> Rides table; the API authorizes with the user pool', () => {
+    const d = draw('ServerlessLabStack');
+    const api = byName(d, 'API Gateway REST API', /Api/);
+    const ride = byName(d, 'Lambda function', /RequestUnicorn/);
+    const rides = byName(d, 'DynamoDB table', /Rides/);
+    const pool = byName(d, 'Cognito user pool', /UserPool/);
+    expect(edge(d, INTERNET, api)?.label).toBe('HTTPS');
+    expect(edge(d, api, ride)?.label).toBe('POST invokes');
+    expect(edge(d, ride, rides)?.label).toBe('dynamodb: PutItem');
+    expect(edge(d, api, pool)?.label).toBe('authorizes with');
+    expect(edge(d, INTERNET, pool)?.label).toBe('sign-up, sign-in');
+  });
+
+  test('container cluster: workers reach the control plane API, the control plane reaches the kubelets, all in the VPC', () => {
+    const d = draw('ContainerClusterLabStack');
+    const control = byName(d, 'EC2 instance', /ControlPlane/);
+    const worker = byName(d, 'EC2 instance', /Worker1/);
+    expect(edge(d, worker, control)?.label).toContain('tcp 6443');
+    expect(edge(d, control, worker)?.label).toContain('tcp 10250');
+    expect(d.nodes.find((n) => n.id === control)?.group).toBeDefined();
+    expect(d.nodes.some((n) => n.id === INTERNET)).toBe(false); // no port open to the outside by default
+  });
+
+  test('hadoop: the EMR cluster writes to the output bucket; its teardown helper is folded away', () => {
+    const d = draw('HadoopLabStack');
+    const cluster = byName(d, 'EMR cluster', /Cluster/);
+    const output = byName(d, 'S3 bucket', /Output/);
+    expect(edge(d, cluster, output)?.label).toContain('s3:');
+    expect(d.nodes.map((n) => n.what)).not.toContain('deploy-time step EmrSecurityGroupRuleCleanup');
   });
 });
 

@@ -1,12 +1,14 @@
 import { SETTINGS_GROUPS } from '../../lib/app';
 import {
   booleanSetting,
+  choiceListSetting,
   choiceSetting,
   ConfigError,
   ipv4CidrSetting,
   LAB_STACK_SETTINGS,
   loadSettings,
   parseIpv4Cidr,
+  s3UriSetting,
   SettingsGroup,
   textSetting,
   TTL_HOURS,
@@ -194,5 +196,80 @@ describe('textSetting', () => {
     expect([size.defaultValue, size.defaultText]).toEqual(['small', 'small']);
     expect(size.parse(' large ')).toBe('large');
     for (const raw of ['medium', '', ' ', 3, true]) expect(size.parse(raw)).toBeUndefined();
+  });
+});
+
+describe('choiceListSetting', () => {
+  const setting = choiceListSetting({
+    description: 'apps',
+    defaultValue: ['Hadoop', 'Hive'],
+    choices: ['Hadoop', 'Hive', 'Spark', 'Pig'],
+    required: ['Hadoop', 'Hive'],
+  });
+  const group: SettingsGroup = { usedBy: 'LabA', settings: { apps: setting } };
+
+  test('documents itself: the default as typed, the choices and what is required', () => {
+    expect(setting.defaultText).toBe('Hadoop,Hive');
+    expect(setting.allowed).toBe('a comma-separated list of Hadoop, Hive, Spark, Pig that includes Hadoop and Hive, each at most once');
+  });
+
+  test('reads a list in any order and with spaces, giving the names in the order of the choices', () => {
+    expect(setting.parse('Spark,Hive,Hadoop')).toEqual(['Hadoop', 'Hive', 'Spark']);
+    expect(setting.parse(' Hadoop , Pig,Hive ')).toEqual(['Hadoop', 'Hive', 'Pig']);
+  });
+
+  test('the default written another way is the default, so it does not count as given', () => {
+    expect(setting.parse('Hive,Hadoop')).toBe(setting.defaultValue);
+    expect(loadSettings({ apps: 'Hive,Hadoop' }, [group])[0].given).toEqual({});
+    expect(loadSettings({ apps: 'Hadoop,Hive,Spark' }, [group])[0].given).toEqual({ apps: 'Hadoop,Hive,Spark' });
+  });
+
+  test.each(['Hadoop,Hive,HBase', 'hadoop,hive', 'Hadoop,Hive,Hive', 'Hadoop,Spark', 'Hadoop,,Hive', '', 3])('%p is refused', (value) => {
+    expect(setting.parse(value)).toBeUndefined();
+    expect(errorOf({ apps: value }, [group])).toBe(
+      `Invalid value ${JSON.stringify(value)} for context key "apps". Allowed: ${setting.allowed}.`,
+    );
+  });
+});
+
+describe('s3UriSetting', () => {
+  const setting = s3UriSetting({ description: 'input', defaultText: 's3://<region>.example/data' });
+
+  test('documents its default as text, and is undefined when not given (the stack then uses its own)', () => {
+    expect(setting.defaultText).toBe('s3://<region>.example/data');
+    expect(setting.defaultValue).toBeUndefined();
+  });
+
+  test.each([
+    ['s3://my-bucket', 's3://my-bucket'],
+    ['s3://my-bucket/', 's3://my-bucket'],
+    ['s3://us-east-1.elasticmapreduce.samples/cloudfront/data', 's3://us-east-1.elasticmapreduce.samples/cloudfront/data'],
+    [' s3://b12/logs/2014/07/ ', 's3://b12/logs/2014/07'],
+    ['s3://logs.example.com/a_b-c=d+e.f', 's3://logs.example.com/a_b-c=d+e.f'],
+  ])('%p is read as %p', (value, expected) => {
+    expect(setting.parse(value)).toBe(expected);
+  });
+
+  test.each([
+    'my-bucket',
+    'https://my-bucket.s3.amazonaws.com/logs',
+    's3:/my-bucket',
+    's3://',
+    's3://ab',
+    's3://My-Bucket/logs',
+    's3://my_bucket/logs',
+    's3://-bucket/logs',
+    's3://bucket-/logs',
+    's3://my..bucket/logs',
+    's3://192.168.1.1/logs',
+    `s3://${'a'.repeat(64)}`,
+    's3://my-bucket//logs',
+    "s3://my-bucket/it's",
+    's3://my-bucket/a b',
+    's3://my-bucket/a;b',
+    's3://my-bucket/${x}',
+    '',
+  ])('%p is refused', (value) => {
+    expect(setting.parse(value)).toBeUndefined();
   });
 });

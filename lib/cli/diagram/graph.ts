@@ -15,6 +15,7 @@
  *   the path).
  */
 
+import { PLUMBING_METADATA } from '../../shared/plumbing';
 import { CfnResource, CfnTemplate } from '../cost/resolve';
 
 export type { CfnTemplate } from '../cost/resolve';
@@ -196,6 +197,9 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
       const t = resources[target];
       if (!t || NETWORK.has(t.Type) || CONNECTORS.has(t.Type)) continue; // connectors: below
       const to = owner(target);
+      // Only viewers call a CloudFront distribution: a function or pool that names its domain (a CORS
+      // origin, a callback URL) is configured with it, not talking to it.
+      if (to && resources[to].Type === 'AWS::CloudFront::Distribution') continue;
       if (to && to !== from) edges.add(from, to, referenceLabel(r, t));
     }
   }
@@ -233,7 +237,8 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     const to = members.get(rule.group) ?? [];
     const from = rule.source ? members.get(rule.source) ?? [] : [INTERNET];
     const label = rule.source ? rule.port : `${rule.port} from ${rule.cidr}`;
-    for (const f of from) for (const t of to) edges.add(f, t, label);
+    // A group that admits itself joins its members to each other, not each member to itself.
+    for (const f of from) for (const t of to) if (f !== t) edges.add(f, t, label);
   }
 
   // 5. IAM grants on a resource: a node whose role may act on another node.
@@ -327,6 +332,12 @@ class EdgeSet {
   }
 }
 
+/** The raw construct path CDK recorded in a resource's metadata. */
+function constructPathOf(resource: CfnResource | undefined): string | undefined {
+  const path = resource?.Metadata?.['aws:cdk:path'];
+  return typeof path === 'string' ? path : undefined;
+}
+
 /** The construct path CDK recorded, without the stack and the `Resource`/`Default` leaf. */
 function constructPath(stack: string, resource: CfnResource | undefined): string | undefined {
   const path = resource?.Metadata?.['aws:cdk:path'];
@@ -340,6 +351,14 @@ function constructPath(stack: string, resource: CfnResource | undefined): string
  */
 function isPlumbing(id: string, resources: Record<string, CfnResource>, path: string): boolean {
   const type = resources[id].Type;
+  if (resources[id].Metadata?.[PLUMBING_METADATA]) return true;
+  // A custom resource served by one of CDK's own providers (restricting a VPC's default security group,
+  // say) is CDK's plumbing; a bucket deployment is the exception, it puts the lab's files in place.
+  if (type.startsWith('Custom::') && type !== 'Custom::CDKBucketDeployment') {
+    const token = refTargets((resources[id].Properties as Record<string, unknown> | undefined)?.ServiceToken, resources)[0];
+    const provider = token && constructPathOf(resources[token]);
+    if (provider && provider.split('/').some((part) => part.startsWith('Custom::'))) return true;
+  }
   if (type.startsWith('AWS::IAM::') || type === 'AWS::Logs::LogGroup' || type.startsWith('AWS::Scheduler::')) return true;
   if (type === 'AWS::CDK::Metadata' || type === 'AWS::Lambda::Permission' || type === 'AWS::Lambda::LayerVersion') return true;
   if (type === 'Custom::S3AutoDeleteObjects' || type === 'Custom::LabExpiryTime') return true;
@@ -391,7 +410,7 @@ export function refTargets(value: unknown, resources: Record<string, CfnResource
 }
 
 function referenceLabel(from: CfnResource, to: CfnResource): string {
-  if (from.Type === 'Custom::CDKBucketDeployment' && to.Type === 'AWS::S3::Bucket') return 'uploads files';
+  if (from.Type === 'Custom::CDKBucketDeployment') return to.Type === 'AWS::S3::Bucket' ? 'uploads files' : 'writes its ids into the site config';
   if (from.Type === 'AWS::ApiGateway::Method' && to.Type === 'AWS::Lambda::Function') {
     const method = (from.Properties as any)?.HttpMethod;
     return method ? `${method} invokes` : 'invokes';

@@ -1,0 +1,13 @@
+/**
+ * The integration suite: the `labs` command against moto_server (test/integration). Not part of `npm test`;
+ * run it with `npm run test:moto`, which installs moto when it is missing.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/integration'],
+  testMatch: ['**/*.moto.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  // One moto_server per test file; files run one after another (2 cores).
+  maxWorkers: 1,
+};
