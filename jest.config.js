@@ -7,6 +7,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
   // Type checking is `tsc --noEmit` in `npm test`; tsconfig's isolatedModules makes ts-jest only transpile.
   transform: { '^.+\\.ts$': 'ts-jest' },
+  // Turns aws-cdk-lib's template validation off in every test file but the one that runs it (see the file).
+  setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
   // Removes the temporary cloud assemblies each test's App writes.
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };

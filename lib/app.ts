@@ -20,6 +20,7 @@ import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
+import { templateValidationRequested } from './template-validation';
 
 /** What every lab's `create` receives besides its own settings: the props every `LabStack` takes. */
 export type CommonLabProps = Omit<LabStackProps, 'lab'>;
@@ -116,37 +117,59 @@ function deployEnvironment() {
   return account || region ? { account, region } : undefined;
 }
 
+/** What to build, besides the `App`'s own props. */
+export interface LabsAppOptions {
+  /**
+   * Build only these labs, by base stack name (`StaticSiteLabStack`). Tests that check one lab use it so
+   * that they synthesize that lab alone, through the same code as the app; every setting is still
+   * validated, whichever labs are built.
+   * @default - every lab in `LABS`
+   */
+  readonly labs?: readonly string[];
+}
+
 /**
  * Builds the app: validates every setting (throwing `ConfigError` before any stack exists), creates every
- * lab stack, and registers cdk-nag's AwsSolutions checks, which run on every stack at synth time.
+ * lab stack (or those `options.labs` names), and registers cdk-nag's AwsSolutions checks, which run on
+ * every stack at synth time.
  *
- * @param only build only the labs with these base stack names (tests of one lab synthesize just that
- *   stack; every setting is still validated). Default: every lab.
+ * aws-cdk-lib's built-in template validation is off unless `CDK_VALIDATION=true` (see
+ * `lib/template-validation.ts`) or `props.builtinCloudFormationValidation` says otherwise.
  */
-export function createLabsApp(props: AppProps = {}, only?: readonly string[]): { app: App; stacks: LabStack[] } {
+export function createLabsApp(props: AppProps = {}, options: LabsAppOptions = {}): { app: App; stacks: LabStack[] } {
+  const labs = selectLabs(options.labs);
   // Synthesis is explicit (lib/main.ts): no automatic synth at process exit, which would write an
   // assembly even after a settings error.
-  const app = new App({ autoSynth: false, ...props });
+  const app = new App({
+    autoSynth: false,
+    ...props,
+    builtinCloudFormationValidation: props.builtinCloudFormationValidation ?? templateValidationRequested(),
+  });
   const [shared, ...perLab] = loadSettings(app.node.getAllContext(), SETTINGS_GROUPS);
   const sharedValues = shared.values as SettingValues<typeof LAB_STACK_SETTINGS>;
-  const unknown = (only ?? []).filter((name) => !LABS.some((l) => l.stackName === name));
-  if (unknown.length > 0) throw new Error(`createLabsApp: no lab named ${unknown.join(', ')}`);
-  const stacks = LABS.flatMap((definition, i) =>
-    only && !only.includes(definition.stackName)
-      ? []
-      : [
-          definition.create(
-            app,
-            {
-              ttlHours: sharedValues.ttlHours,
-              stackSuffix: sharedValues.stackSuffix,
-              env: deployEnvironment(),
-              labSettings: perLab[i].given,
-            },
-            perLab[i].values as SettingValues<SettingsDefinition>,
-          ),
-        ],
-  );
+  const stacks = labs.map((definition) => {
+    const own = perLab[LABS.indexOf(definition)];
+    return definition.create(
+      app,
+      {
+        ttlHours: sharedValues.ttlHours,
+        stackSuffix: sharedValues.stackSuffix,
+        env: deployEnvironment(),
+        labSettings: own.given,
+      },
+      own.values as SettingValues<SettingsDefinition>,
+    );
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stacks };
+}
+
+/** The labs named (every lab when none are), in `LABS` order; an unknown name is a programming error. */
+function selectLabs(names: readonly string[] | undefined): readonly LabDefinition[] {
+  if (names === undefined) return LABS;
+  const unknown = names.filter((name) => !LABS.some((l) => l.stackName === name));
+  if (unknown.length > 0) {
+    throw new Error(`createLabsApp: no lab ${unknown.join(', ')}; the labs are ${LABS.map((l) => l.stackName).join(', ')}`);
+  }
+  return LABS.filter((l) => names.includes(l.stackName));
 }

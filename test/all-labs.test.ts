@@ -4,11 +4,11 @@
  */
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LABS } from '../lib/app';
+import { createLabsApp, LABS } from '../lib/app';
 import { RETAIN_REASON_METADATA } from '../lib/shared/removal';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../lib/shared/tags';
 import { computeExpiry } from '../lambda/expiry';
-import { CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
+import { CDK_JSON_CONTEXT, CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
 import { findCycle } from './helpers/template-graph';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
@@ -303,9 +303,14 @@ function tagsOf(resource: CfnResourceJson | undefined, construct: CfnResource): 
   return tags ?? {};
 }
 
-test('a test can build one lab alone; an unknown lab name is an error, not an empty app', () => {
-  const { createLabsApp } = require('../lib/app') as typeof import('../lib/app');
-  const { stacks } = createLabsApp({}, [LABS[0].stackName]);
+test('an app built for some labs has only those stacks, and still checks every setting', () => {
+  const { stacks } = createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: [LABS[0].stackName] });
   expect(stacks.map((s) => s.node.id)).toEqual([LABS[0].stackName]);
-  expect(() => createLabsApp({}, ['NoSuchLabStack'])).toThrow('createLabsApp: no lab named NoSuchLabStack');
+  expect(createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: [] }).stacks).toEqual([]);
+  expect(() => createLabsApp({ context: { ...CDK_JSON_CONTEXT, ttlHours: 'soon' } }, { labs: [] })).toThrow(
+    /Invalid value "soon" for context key "ttlHours"/,
+  );
+  expect(() => createLabsApp({ context: CDK_JSON_CONTEXT }, { labs: ['NoSuchLabStack'] })).toThrow(
+    `createLabsApp: no lab NoSuchLabStack; the labs are ${LABS.map((l) => l.stackName).join(', ')}`,
+  );
 });

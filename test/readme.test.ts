@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LABS, SETTING_DOCS } from '../lib/app';
+import { TEMPLATE_VALIDATION_ENV, templateValidationRequested } from '../lib/template-validation';
 
 const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'));
@@ -26,10 +27,18 @@ test('the two set-up commands are the ones CI runs', () => {
 });
 
 test('the runner the README names is the one cdk.json uses', () => {
-  expect(cdkJson.app).toBe('node --import tsx bin/course-labs.ts');
-  expect(readme).toContain('(`node --import tsx`)');
+  expect(cdkJson.app).toBe('node bin/cdk-app.cjs');
+  expect(readme).toContain("with this project's runner (`node bin/cdk-app.cjs`)");
+  expect(readme).toMatch(/^bin\/cdk-app\.cjs +what cdk\.json runs/m);
   expect(pkg.devDependencies['aws-cdk']).toMatch(/^\^2\./);
   expect(pkg.devDependencies.typescript).toMatch(/^~5\.9/);
+});
+
+test('the template-validation switch the README gives is the one the app reads, off by default', () => {
+  expect(readme).toContain(`${TEMPLATE_VALIDATION_ENV}=true npx cdk synth --quiet`);
+  expect(readme).toContain(`\`${TEMPLATE_VALIDATION_ENV}\` accepts \`true\` or \`false\` (the default)`);
+  expect(templateValidationRequested({})).toBe(false);
+  expect(templateValidationRequested({ [TEMPLATE_VALIDATION_ENV]: 'true' })).toBe(true);
 });
 
 test('the flag the README explains is off in cdk.json', () => {

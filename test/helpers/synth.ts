@@ -27,27 +27,30 @@ export interface CfnResourceJson {
 }
 
 /**
- * Builds the whole app as `bin/course-labs.ts` does, with cdk.json's context plus `context`, and synthesizes
- * it. Synthesis runs every validation: cdk-nag's AwsSolutions checks and the no-retained-resource rule, so
- * any test that synthesizes also fails on a new finding.
+ * Builds the app as `bin/course-labs.ts` does (`createLabsApp`), with cdk.json's context plus `context`, and
+ * synthesizes it: every lab, or only those `labs` names. Synthesis runs every check the app has: cdk-nag's
+ * AwsSolutions checks and the teardown rules, so any test that synthesizes also fails on a new finding.
+ * aws-cdk-lib's template validation is the exception: it is off in tests (`test/helpers/jest-setup.ts`),
+ * and `test/template-validation.test.ts` runs it once over every lab in every configuration.
  */
-export function synthLabs(context: Record<string, unknown> = {}, only?: readonly string[]): { app: App; labs: SynthesizedLab[] } {
-  const { app, stacks } = createLabsApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, only);
+export function synthLabs(
+  context: Record<string, unknown> = {},
+  labs?: readonly string[],
+): { app: App; labs: SynthesizedLab[] } {
+  const { app, stacks } = createLabsApp({ context: { ...CDK_JSON_CONTEXT, ...context } }, { labs });
   const assembly = app.synth();
-  const labs = stacks.map((stack) => {
-    const json = assembly.getStackByName(stack.stackName).template;
-    return { stack, json, template: Template.fromJSON(json) };
-  });
-  return { app, labs };
+  return {
+    app,
+    labs: stacks.map((stack) => {
+      const json = assembly.getStackByName(stack.stackName).template;
+      return { stack, json, template: Template.fromJSON(json) };
+    }),
+  };
 }
 
-/**
- * Synthesizes one lab by its base stack name, as the app builds it (same settings, cdk-nag and checks),
- * without the other labs' stacks, which cannot change its template.
- */
+/** Synthesizes one lab, by its base stack name, and no other: a lab's own tests pay only for that lab. */
 export function synthLab(stackName: string, context: Record<string, unknown> = {}): SynthesizedLab {
-  const lab = synthLabs(context, [stackName]).labs.find((l) => l.stack.node.id.startsWith(stackName));
-  if (!lab) throw new Error(`no stack ${stackName} in the app`);
+  const [lab] = synthLabs(context, [stackName]).labs;
   return lab;
 }
 
