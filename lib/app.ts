@@ -12,6 +12,8 @@ import {
 } from './shared/settings';
 import { ContainerClusterLabStack } from './container-cluster/container-cluster-lab-stack';
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
+import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
+import { MICROSERVICES_SETTINGS } from './microservices/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
 import { ServerlessLabStack } from './serverless/serverless-lab-stack';
@@ -52,6 +54,21 @@ export const LABS: readonly LabDefinition[] = [
     stackName: 'ContainerClusterLabStack',
     settings: CONTAINER_CLUSTER_SETTINGS,
     create: (app, common, settings) => new ContainerClusterLabStack(app, 'ContainerClusterLabStack', { ...common, ...settings }),
+  }),
+  lab({
+    stackName: 'MicroservicesLabStack',
+    settings: MICROSERVICES_SETTINGS,
+    create: (app, common, settings) =>
+      new MicroservicesLabStack(app, 'MicroservicesLabStack', {
+        ...common,
+        phase: settings.phase,
+        taskCounts: {
+          monolith: settings.monolithTaskCount,
+          users: settings.usersTaskCount,
+          threads: settings.threadsTaskCount,
+          posts: settings.postsTaskCount,
+        },
+      }),
   }),
   lab({
     stackName: 'HadoopLabStack',

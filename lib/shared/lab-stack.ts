@@ -1,6 +1,6 @@
 import { AspectPriority, Aspects, CfnOutput, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { IgnoreRedundantRoleDependsOn } from './cfn-lint';
+import { IgnoreListenerTagsUnknownToCfnLint, IgnoreRedundantRoleDependsOn } from './cfn-lint';
 import { LabExpiry } from './expiry';
 import { findRetainedResources, findTeardownBlockers, OwnedLogGroups } from './removal';
 import { isValidTtlHours, TTL_HOURS, TTL_HOURS_ALLOWED } from './settings';
@@ -65,6 +65,7 @@ export class LabStack extends Stack {
   public readonly expiresAt: string | undefined;
   /** The machinery that deletes the stack after `ttlHours`, or `undefined` if it never expires. */
   public readonly expiry: LabExpiry | undefined;
+  private readonly commandSettings: { stackSuffix?: string; ttlHours: number; labSettings: Readonly<Record<string, string>> };
 
   /**
    * @param id the lab's stack name without suffix, e.g. `StaticSiteLabStack`
@@ -91,14 +92,15 @@ export class LabStack extends Stack {
     // Runs before the tagging aspects (priority MUTATING), so the log groups it adds are tagged too.
     Aspects.of(this).add(new OwnedLogGroups(), { priority: AspectPriority.MUTATING - 10 });
     Aspects.of(this).add(new IgnoreRedundantRoleDependsOn(), { priority: AspectPriority.READONLY });
+    Aspects.of(this).add(new IgnoreListenerTagsUnknownToCfnLint(), { priority: AspectPriority.READONLY });
     // Validations run after all aspects, so these see the final removal policies and properties.
     this.node.addValidation({ validate: () => [...findRetainedResources(this), ...findTeardownBlockers(this)] });
 
     // The settings this stack was built with, so that the commands it prints rebuild the same stack.
+    this.commandSettings = { stackSuffix, ttlHours, labSettings };
     const suffixArg = stackSuffix ? contextArgs({ stackSuffix }) : '';
     const labArgs = contextArgs(labSettings);
-    const ttlArg = ttlHours !== TTL_HOURS.default ? contextArgs({ ttlHours: String(ttlHours) }) : '';
-    const destroy = `npx cdk destroy ${this.stackName}${suffixArg}${ttlArg}${labArgs}`;
+    const destroy = `npx cdk destroy ${this.stackName}${this.settingsArgs()}`;
     const extend = `npx cdk deploy ${this.stackName}${suffixArg}${labArgs} -c ttlHours=<hours>`;
     new CfnOutput(this, 'DestroyCommand', {
       description: 'Deletes this lab and everything in it (run from the course-labs checkout).',
@@ -125,6 +127,20 @@ export class LabStack extends Stack {
         value: `Never expires (ttlHours=0): it costs money until you run ${destroy}.`,
       });
     }
+  }
+
+  /**
+   * The ` -c key=value` arguments that rebuild this stack as it was built: `stackSuffix`, `ttlHours` when
+   * not the default (so a redeploy keeps the expiry time), and the lab's own settings with `overrides`
+   * applied. For the commands a lab prints, such as a redeploy with one setting changed.
+   */
+  public settingsArgs(overrides: Readonly<Record<string, string>> = {}): string {
+    const { stackSuffix, ttlHours, labSettings } = this.commandSettings;
+    return (
+      (stackSuffix ? contextArgs({ stackSuffix }) : '') +
+      (ttlHours !== TTL_HOURS.default ? contextArgs({ ttlHours: String(ttlHours) }) : '') +
+      contextArgs({ ...labSettings, ...overrides })
+    );
   }
 }
 

@@ -219,6 +219,18 @@ describe('every later lab, drawn from its real template: the path of a request',
     expect(d.nodes.some((n) => n.id === INTERNET)).toBe(false); // no port open to the outside by default
   });
 
+  test('microservices (split): internet -> load balancer -> each service by its path, the monolith by /api*', () => {
+    const d = templateToDiagram('MicroservicesLabStack', synthLab('MicroservicesLabStack', { phase: 'split' }).json as CfnTemplate);
+    const lb = byName(d, 'load balancer', /LoadBalancer/);
+    expect(edge(d, INTERNET, lb)?.label).toBe('tcp 80 from 0.0.0.0/0');
+    for (const service of ['users', 'threads', 'posts']) {
+      const node = d.nodes.find((n) => n.what === 'ECS service' && n.name.toLowerCase().startsWith(service));
+      expect({ service, label: node && edge(d, lb, node.id)?.label }).toEqual({ service, label: expect.stringContaining(`/api/${service}*`) });
+    }
+    expect(edge(d, lb, byName(d, 'ECS service', /^Monolith/))?.label).toContain('/api*');
+    expect(d.nodes.filter((n) => n.kind === 'deploy')).toEqual([]); // the healthy-targets gates watch target groups; no traffic goes to them
+  });
+
   test('hadoop: the EMR cluster writes to the output bucket; its teardown helper is folded away', () => {
     const d = draw('HadoopLabStack');
     const cluster = byName(d, 'EMR cluster', /Cluster/);

@@ -208,8 +208,10 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
   //    targets; an origin access control labels CloudFront's edge to its bucket.
   for (const id of ids.filter((i) => resources[i].Type === 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
     const referrers = ids.filter((i) => refTargets(resources[i].Properties, resources).includes(id));
+    // What the target group sends traffic to: compute that registers in it, not a deploy-time step that
+    // only watches it.
     const targets = [
-      ...referrers.map((r) => owner(r)).filter((o): o is string => !!o && resources[o].Type !== 'AWS::ElasticLoadBalancingV2::LoadBalancer'),
+      ...referrers.map((r) => owner(r)).filter((o): o is string => !!o && SHOWN[resources[o].Type]?.kind === 'compute'),
       ...refTargets((resources[id].Properties as any)?.Targets, resources).map((t) => owner(t)).filter((o): o is string => !!o),
     ];
     for (const referrer of referrers) {
@@ -423,8 +425,11 @@ function referenceLabel(from: CfnResource, to: CfnResource): string {
 function listenerLabel(resource: CfnResource): string {
   const p = resource.Properties as any;
   if (resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
-    const paths = (p?.Conditions ?? []).flatMap((c: any) => c.PathPatternConfig?.Values ?? c.Values ?? []);
-    return paths.length ? paths.join(' ') : `rule ${p?.Priority ?? ''}`.trim();
+    const conditions = (p?.Conditions ?? []) as any[];
+    const paths = conditions.flatMap((c) => (c.Field === 'path-pattern' || c.PathPatternConfig ? c.PathPatternConfig?.Values ?? c.Values ?? [] : []));
+    const headers = conditions.flatMap((c) => (c.HttpHeaderConfig ? [`header ${c.HttpHeaderConfig.HttpHeaderName}: ${(c.HttpHeaderConfig.Values ?? []).join('|')}`] : []));
+    const text = [...paths, ...headers].join(' ');
+    return text || `rule ${p?.Priority ?? ''}`.trim();
   }
   return 'default';
 }
