@@ -328,6 +328,7 @@ describe('rendered user data', () => {
     for (const script of [k8sControlPlane, swarmManager]) {
       expect(script).toMatch(/WORKLOAD_S3_URL='⟨Sub s3:\/\/cdk-hnb659fds-assets-\$\{AWS::AccountId\}-\$\{AWS::Region\}\/[0-9a-f]{64}\.zip⟩'/);
       expect(script).toContain('unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload');
+      expect(script).toContain('copy_workload "$WORKLOAD_S3_URL"');
     }
   });
 });

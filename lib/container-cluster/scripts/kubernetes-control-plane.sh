@@ -19,12 +19,7 @@ start_bootstrap control-plane
 install_docker
 prepare_kubernetes_node
 
-step 'copy the sample workload to /home/ec2-user/workload'
-with_timeout dnf install -y -q unzip
-aws s3 cp --region "$AWS_REGION" --only-show-errors "$WORKLOAD_S3_URL" /tmp/workload.zip
-install -d -o ec2-user -g ec2-user /home/ec2-user/workload
-unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
-chown -R ec2-user:ec2-user /home/ec2-user/workload
+copy_workload "$WORKLOAD_S3_URL"
 
 # The token is generated here and written only to a root-only file and the stack's secret; with
 # --skip-token-print, kubeadm's own output withholds it too.

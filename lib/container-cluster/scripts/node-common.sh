@@ -105,6 +105,16 @@ install_docker() {
   log "$(docker --version); $(containerd --version)"
 }
 
+# Control plane (either orchestrator): the sample workload, a zipped asset of the stack, into ec2-user's home.
+copy_workload() { # s3-url
+  step 'copy the sample workload to /home/ec2-user/workload'
+  with_timeout dnf install -y -q unzip
+  aws s3 cp --region "$AWS_REGION" --only-show-errors "$1" /tmp/workload.zip
+  install -d -o ec2-user -g ec2-user /home/ec2-user/workload
+  unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
+  chown -R ec2-user:ec2-user /home/ec2-user/workload
+}
+
 # Control plane: publishes the join data in the stack's secret, as one line
 # "v1 <control-plane instance id> <fields...>". The value goes through a private file, not the command
 # line, so it shows in no process list.

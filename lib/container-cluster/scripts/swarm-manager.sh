@@ -15,12 +15,7 @@ WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'
 start_bootstrap control-plane
 install_docker
 
-step 'copy the sample workload to /home/ec2-user/workload'
-with_timeout dnf install -y -q unzip
-aws s3 cp --region "$AWS_REGION" --only-show-errors "$WORKLOAD_S3_URL" /tmp/workload.zip
-install -d -o ec2-user -g ec2-user /home/ec2-user/workload
-unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
-chown -R ec2-user:ec2-user /home/ec2-user/workload
+copy_workload "$WORKLOAD_S3_URL"
 
 # `docker swarm init` prints the join command with the token: its output is not kept.
 step 'docker swarm init'
