@@ -12,8 +12,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The labs command's integration suite needs moto_server: `npm run test:moto` (jest.moto.config.js).
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/'],
-  // Type checking is `tsc --noEmit` in `npm test`; tsconfig's isolatedModules makes ts-jest only transpile.
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  // Type checking is `tsc --noEmit` in `npm test`; tests only need each file transpiled (tsconfig's
+  // isolatedModules), which esbuild does in native code: see the file for why not ts-jest.
+  transform: { '^.+\\.ts$': '<rootDir>/test/helpers/esbuild-jest.cjs' },
   // Turns aws-cdk-lib's template validation off in every test file but the one that runs it (see the file).
   setupFiles: ['<rootDir>/test/helpers/jest-setup.ts'],
   // Removes the temporary cloud assemblies each test's App writes.
