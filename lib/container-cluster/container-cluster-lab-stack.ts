@@ -73,8 +73,8 @@ export interface ContainerClusterLabStackProps extends Omit<LabStackProps, 'lab'
  * deploy that returns only when every node is Ready. The walkthrough is `lib/container-cluster/README.md`.
  *
  * How the bootstrap fits together (the scripts are in `scripts/`):
- * 1. The control plane installs Docker, starts forwarding the workers' outbound traffic (the workers have
- *    no public address: see `ClusterNetwork`), installs Kubernetes, runs `kubeadm init` (or
+ * 1. The control plane starts forwarding the workers' outbound traffic (the workers have no public
+ *    address: see `ClusterNetwork`), installs Docker and Kubernetes, runs `kubeadm init` (or
  *    `docker swarm init`) and writes the join data to the stack's `JoinSecret`.
  * 2. Each worker waits (with a timeout) until it can reach out through the control plane, installs the
  *    same, waits until the secret holds its control plane's data, and joins.

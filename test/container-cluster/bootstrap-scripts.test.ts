@@ -215,6 +215,7 @@ describe("the workers' way out through the control plane", () => {
   const WORKERS = '10.0.1.0/24';
   // Where the bootstrap writes the rules script and its unit, moved into the test's directory.
   const paths = 'WORKER_EGRESS_SCRIPT="$STUBS/worker-egress"; WORKER_EGRESS_UNIT="$STUBS/course-labs-worker-egress.service"';
+  const kickPaths = 'SSM_AGENT_KICK_SCRIPT="$STUBS/ssm-agent-kick"; SSM_AGENT_KICK_UNIT="$STUBS/course-labs-ssm-agent-kick.service"';
   const ours = [
     `nat POSTROUTING -s ${WORKERS} -o ens5 -j MASQUERADE`,
     `filter FORWARD -i ens5 -o ens5 -d ${WORKERS} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
@@ -241,7 +242,9 @@ echo '--- rules'; cat "$STUBS/iptables.rules"`,
     expect(section('sysctl')).toEqual(['-q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.ens5.send_redirects=0']);
     expect(section('systemctl')).toEqual(['daemon-reload', 'enable --now course-labs-worker-egress.service']);
     const unit = section('unit');
-    expect(unit).toEqual(expect.arrayContaining(['After=network-online.target docker.service', 'PartOf=docker.service', 'Type=oneshot', 'RemainAfterExit=yes', 'WantedBy=multi-user.target']));
+    expect(unit).toEqual(
+      expect.arrayContaining(['After=network-online.target docker.service', 'PartOf=docker.service', 'Type=oneshot', 'RemainAfterExit=yes', 'Restart=on-failure', 'WantedBy=multi-user.target']),
+    );
     expect(unit.find((l) => l.startsWith('ExecStart='))).toMatch(/^ExecStart=\/\S+\/worker-egress$/);
     expect(r.output).toContain("forwarding the workers' traffic through ens5");
     expect(r.signals).toEqual([]);
@@ -258,22 +261,52 @@ echo '--- rules'; cat "$STUBS/iptables.rules"`,
   });
 
   test('a worker waits until its traffic gets out, then restarts the SSM agent so Session Manager reaches it at once', () => {
-    const r = run(`start_bootstrap worker
+    const r = run(
+      `start_bootstrap worker
+${kickPaths}
 wait_for_egress 5
 echo reached
 cat "$STUBS/systemctl.calls"
-grep -c secretsmanager "$STUBS/curl.calls"`, { 'egress-failures': '3' });
+grep -c secretsmanager "$STUBS/curl.calls"`,
+      { 'egress-failures': '3' },
+    );
     expect(r.status).toBe(0);
     expect(r.output).toContain('reached');
-    expect(r.output).toContain('try-restart amazon-ssm-agent');
     expect(r.output).toMatch(/^4$/m); // three refusals, then through
+    expect(r.output.split('\n').filter((l) => /^(try-restart|enable|daemon-reload)/.test(l))).toEqual([
+      'try-restart amazon-ssm-agent',
+      'daemon-reload',
+      'enable course-labs-ssm-agent-kick.service',
+    ]);
     expect(r.signals).toEqual([]);
   });
 
+  test('at every later boot (a resumed lab), a unit waits for the way out and restarts the SSM agent', () => {
+    const r = run(
+      `start_bootstrap worker
+${kickPaths}
+install_ssm_agent_kick 5
+grep -E '^(After|ExecStart|WantedBy|Type)=' "$SSM_AGENT_KICK_UNIT"
+: >"$STUBS/systemctl.calls"; : >"$STUBS/curl.calls"
+echo 2 >"$STUBS/egress-failures"
+if env -i PATH="$PATH" STUBS="$STUBS" bash "$SSM_AGENT_KICK_SCRIPT"; then echo "kick exit 0"; else echo "kick exit $?"; fi
+cat "$STUBS/systemctl.calls"; grep -c secretsmanager.eu-west-1 "$STUBS/curl.calls"
+install_ssm_agent_kick 1; echo never >"$STUBS/egress-failures"; : >"$STUBS/systemctl.calls"
+if env -i PATH="$PATH" STUBS="$STUBS" bash "$SSM_AGENT_KICK_SCRIPT"; then echo "kick exit 0"; else echo "kick exit $?"; fi; wc -l <"$STUBS/systemctl.calls"`,
+    );
+    expect(r.status).toBe(0);
+    const lines = r.output.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['After=network-online.target', 'Type=oneshot', 'WantedBy=multi-user.target']));
+    expect(lines.find((l) => l.startsWith('ExecStart='))).toMatch(/\/ssm-agent-kick$/);
+    // Out after two refusals (in a clean environment: the script carries its region and poll interval).
+    const [first, second] = r.output.split('kick exit ').slice(1);
+    expect(first.split('\n').slice(0, 3)).toEqual(['0', 'try-restart amazon-ssm-agent', '3']);
+    // Never out: gives up after its limit without touching the agent.
+    expect(second.split('\n').slice(0, 2)).toEqual(['1', '0']);
+  });
+
   test('a worker that never gets out gives up after its timeout with a FAILURE naming the wait', () => {
-    const r = run(`start_bootstrap worker
-wait_for_egress 1
-echo not-reached`, { 'egress-failures': 'never' });
+    const r = run(`start_bootstrap worker\n${kickPaths}\nwait_for_egress 1\necho not-reached`, { 'egress-failures': 'never' });
     expect(r.status).toBe(1);
     expect(r.output).not.toContain('not-reached');
     expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`]);

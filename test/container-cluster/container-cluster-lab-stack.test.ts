@@ -196,6 +196,18 @@ describe('ready means ready', () => {
     expect(ids(sameShape).sort()).toEqual(ids(kubernetes).sort());
   });
 
+  test('a change of instance type replaces every node, so the bootstraps run again and signal the new wait condition', () => {
+    // EC2 would change an instance's type in place (stop, modify, start), and a node kept that way would
+    // not run its bootstrap again: the new wait condition would time out. The new condition's handle is
+    // in every node's user data, so every node is replaced instead (a new logical id).
+    const ids = (c: SynthesizedCluster) => [c.nodeId('ControlPlane'), c.nodeId('Worker1'), c.nodeId('Worker2')];
+    const base = ids(kubernetes);
+    for (const props of [{ controlPlaneInstanceType: 't4g.medium' }, { workerInstanceType: 't4g.small' }]) {
+      const changed = ids(synthCluster(props));
+      expect({ props, kept: changed.filter((id) => base.includes(id)) }).toEqual({ props, kept: [] });
+    }
+  });
+
   test('a redeploy that rebuilds the cluster gets a new wait condition, so it waits for the new nodes too', () => {
     for (const other of [swarm, custom]) {
       const [waitId] = only(other, 'AWS::CloudFormation::WaitCondition');

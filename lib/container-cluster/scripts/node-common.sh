@@ -109,8 +109,8 @@ install_docker() {
 # subnet no route to the internet of its own: its default route is this node (the stack turns EC2's
 # source/destination check off on it), which forwards and masquerades what they send out, as a NAT
 # instance does. The rules are applied by a systemd unit: now, at every boot (a paused lab that resumes)
-# and after every Docker restart. Docker sets the FORWARD policy to DROP when it starts but leaves other
-# rules in place, so the rules applied before Docker is installed keep working.
+# and after every Docker restart. Docker may set the FORWARD policy to DROP when it starts (if it turns
+# forwarding on itself) but leaves other rules in place, so rules applied before Docker keep working.
 WORKER_EGRESS_SCRIPT=/usr/local/sbin/course-labs-worker-egress
 WORKER_EGRESS_UNIT=/etc/systemd/system/course-labs-worker-egress.service
 forward_worker_egress() { # workers-cidr
@@ -134,6 +134,8 @@ PartOf=docker.service
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=$WORKER_EGRESS_SCRIPT
+Restart=on-failure
+RestartSec=5
 
 [Install]
 WantedBy=multi-user.target
@@ -182,6 +184,37 @@ wait_for_egress() { # seconds
   wait_until "$1" egress_open || fail "no outbound access through the control plane within $1 s"
   systemctl try-restart amazon-ssm-agent || log 'could not restart the SSM agent: it registers after its own retry delay'
   log 'outbound access through the control plane works'
+  install_ssm_agent_kick "$1"
+}
+
+# Worker: the same for every later boot (a lab paused and resumed starts all its nodes at once, so a
+# worker may boot before the control plane forwards again): a unit that waits, at most `seconds`, for
+# the way out and then restarts the SSM agent.
+SSM_AGENT_KICK_SCRIPT=/usr/local/sbin/course-labs-ssm-agent-kick
+SSM_AGENT_KICK_UNIT=/etc/systemd/system/course-labs-ssm-agent-kick.service
+install_ssm_agent_kick() { # seconds
+  {
+    printf '#!/bin/bash\n# Written by the course-labs bootstrap (install_ssm_agent_kick).\nset -uo pipefail\n'
+    printf "AWS_REGION='%s'\nPOLL_SECONDS='%s'\n" "$AWS_REGION" "$POLL_SECONDS"
+    declare -f wait_until egress_open
+    printf 'wait_until %s egress_open && exec systemctl try-restart amazon-ssm-agent\n' "$1"
+  } >"$SSM_AGENT_KICK_SCRIPT"
+  chmod 755 "$SSM_AGENT_KICK_SCRIPT"
+  cat >"$SSM_AGENT_KICK_UNIT" <<UNIT
+[Unit]
+Description=course-labs: restart the SSM agent once this worker's traffic gets out through the control plane
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=$SSM_AGENT_KICK_SCRIPT
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  systemctl daemon-reload
+  systemctl enable "$(basename "$SSM_AGENT_KICK_UNIT")"
 }
 
 # Control plane (either orchestrator): the sample workload, a zipped asset of the stack, into ec2-user's home.
