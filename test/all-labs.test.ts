@@ -238,6 +238,26 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       ).toEqual([]);
     });
 
+    test('every security group and rule description keeps to the characters EC2 accepts (a quote fails the deploy)', () => {
+      // EC2 API reference, CreateSecurityGroup GroupDescription and IpRange/UserIdGroupPair Description:
+      // "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*". Neither cdk synth nor cfn-lint checks it.
+      const allowed = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+      const descriptions = resources.flatMap(([id, r]) => {
+        const p = r.Properties ?? {};
+        if (r.Type === 'AWS::EC2::SecurityGroup') {
+          return [p.GroupDescription, ...[...(p.SecurityGroupIngress ?? []), ...(p.SecurityGroupEgress ?? [])].map((rule: any) => rule.Description)]
+            .filter((d) => typeof d === 'string')
+            .map((d) => ({ id, d }));
+        }
+        if (r.Type === 'AWS::EC2::SecurityGroupIngress' || r.Type === 'AWS::EC2::SecurityGroupEgress') {
+          return typeof p.Description === 'string' ? [{ id, d: p.Description }] : [];
+        }
+        return [];
+      });
+      expect(descriptions.filter(({ d }) => !allowed.test(d))).toEqual([]);
+      if (resources.some(([, r]) => r.Type === 'AWS::EC2::SecurityGroup')) expect(descriptions.length).toBeGreaterThan(0);
+    });
+
     test('cdk-nag AwsSolutions reports nothing unacknowledged', () => {
       const report = new AwsSolutionsChecks(lab.stack).validateScope(lab.stack);
       expect(report.violations).toEqual([]);

@@ -6,8 +6,10 @@ import { instanceTypeSpec } from './instance-types';
 
 /** Properties of a `ClusterNode`. */
 export interface ClusterNodeProps {
-  /** The VPC; the node goes in its (first) public subnet. */
+  /** The VPC. */
   readonly vpc: ec2.IVpc;
+  /** The subnet the node goes in (see `ClusterNetwork`). */
+  readonly subnet: ec2.ISubnet;
   /** The node's security group (its role's). */
   readonly securityGroup: ec2.ISecurityGroup;
   /** The node's instance role (its role's). */
@@ -21,6 +23,12 @@ export interface ClusterNodeProps {
    * @default 8, the size of the Amazon Linux 2023 image
    */
   readonly rootVolumeGiB?: number;
+  /**
+   * Whether the node forwards other nodes' traffic (the control plane, the workers' way out): EC2's
+   * source/destination check is turned off, since the packets it forwards are neither from it nor for it.
+   * @default false
+   */
+  readonly forwardsTraffic?: boolean;
 }
 
 /**
@@ -44,7 +52,8 @@ export class ClusterNode extends Construct {
 
     this.instance = new ec2.Instance(this, 'Instance', {
       vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      vpcSubnets: { subnets: [props.subnet] },
+      sourceDestCheck: props.forwardsTraffic ? false : undefined,
       securityGroup: props.securityGroup,
       role: props.role,
       instanceType: new ec2.InstanceType(props.instanceType),

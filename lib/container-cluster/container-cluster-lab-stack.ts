@@ -60,7 +60,8 @@ export interface ContainerClusterLabStackProps extends Omit<LabStackProps, 'lab'
    */
   readonly workerInstanceType?: string;
   /**
-   * An IPv4 CIDR that may reach every node on SSH (the setting refuses world-open ranges).
+   * An IPv4 CIDR that may reach the control plane on SSH (the setting refuses world-open ranges); with it,
+   * the outputs also give an SSH command per worker, through Session Manager (workers have no public address).
    * @default - no SSH; students connect with SSM Session Manager
    */
   readonly sshCidr?: string;
@@ -72,10 +73,11 @@ export interface ContainerClusterLabStackProps extends Omit<LabStackProps, 'lab'
  * deploy that returns only when every node is Ready. The walkthrough is `lib/container-cluster/README.md`.
  *
  * How the bootstrap fits together (the scripts are in `scripts/`):
- * 1. The control plane installs Docker and Kubernetes, runs `kubeadm init` (or `docker swarm init`) and
- *    writes the join data to the stack's `JoinSecret`.
- * 2. Each worker installs the same, waits (with a timeout) until the secret holds its control plane's
- *    data, and joins.
+ * 1. The control plane starts forwarding the workers' outbound traffic (the workers have no public
+ *    address: see `ClusterNetwork`), installs Docker and Kubernetes, runs `kubeadm init` (or
+ *    `docker swarm init`) and writes the join data to the stack's `JoinSecret`.
+ * 2. Each worker waits (with a timeout) until it can reach out through the control plane, installs the
+ *    same, waits until the secret holds its control plane's data, and joins.
  * 3. The control plane waits until every node is Ready and signals the `ClusterReadiness` wait condition;
  *    any node that fails signals FAILURE with the step that failed.
  */
@@ -126,6 +128,8 @@ export class ContainerClusterLabStack extends LabStack {
 
     this.controlPlane = new ClusterNode(this, 'ControlPlane', {
       vpc: network.vpc,
+      subnet: network.controlPlaneSubnet,
+      forwardsTraffic: true,
       securityGroup: network.securityGroups['control-plane'],
       role: controlPlaneRole,
       instanceType: controlPlaneType,
@@ -136,29 +140,40 @@ export class ContainerClusterLabStack extends LabStack {
         EXPECTED_NODES: workerCount + 1,
         NODES_READY_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds,
         WORKLOAD_S3_URL: workload.s3ObjectUrl,
+        WORKER_SUBNET_CIDR: network.workerSubnet.ipv4CidrBlock,
         ...(orchestrator === 'kubernetes' 
           ? { POD_NETWORK_CIDR, FLANNEL_MANIFEST_URL, BOOTSTRAP_TOKEN_TTL, CLUSTER_DNS_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds }
           : { SWARM_ADDRESS_POOL }),
       }),
     });
 
+    // Its bootstrap downloads at once: boot it only when its subnet's route to the internet gateway exists.
+    this.controlPlane.node.addDependency(network.controlPlaneSubnet.internetConnectivityEstablished);
+
     const workerScript = renderNodeScript(nodeScriptFile(orchestrator, 'worker'), {
       ...common,
       ...kubernetes,
       CONTROL_PLANE_ID: this.controlPlane.instance.instanceId,
+      EGRESS_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.egressWaitSeconds,
       JOIN_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.joinWaitSeconds,
     });
+    const workerEgress = network.routeWorkerEgressThrough(this.controlPlane.instance);
     this.workers = Array.from(
       { length: workerCount },
-      (_, i) =>
-        new ClusterNode(this, `Worker${i + 1}`, {
+      (_, i) => {
+        const worker = new ClusterNode(this, `Worker${i + 1}`, {
           vpc: network.vpc,
+          subnet: network.workerSubnet,
           securityGroup: network.securityGroups.worker,
           role: workerRole,
           instanceType: workerType,
           rootVolumeGiB: ROOT_VOLUME_GIB.worker,
           script: workerScript,
-        }),
+        });
+        // Booted only once its way out exists (its bootstrap then waits until the control plane forwards).
+        worker.node.addDependency(workerEgress);
+        return worker;
+      },
     );
     this.readiness.waitFor(this.controlPlane, ...this.workers);
 
@@ -174,11 +189,20 @@ export class ContainerClusterLabStack extends LabStack {
     ];
     for (const [name, node, what] of nodes) {
       out(`${name}Session`, `Opens a shell on ${what} (SSM Session Manager); then run: sudo -iu ec2-user`, `aws ssm start-session --target ${node.instance.instanceId} ${region}`);
-      if (ssh) {
+      if (ssh && node === this.controlPlane) {
         out(
           `${name}Ssh`,
           `SSH to ${what} from the sshCidr range (EC2 Instance Connect pushes a one-time key).`,
           `aws ec2-instance-connect ssh --instance-id ${node.instance.instanceId} --os-user ec2-user --connection-type direct ${region}`,
+        );
+      } else if (ssh) {
+        // A worker has no public address: SSH goes through Session Manager (AWS-StartSSHSession), which
+        // needs no open port, with a key EC2 Instance Connect pushes for 60 seconds.
+        const id = node.instance.instanceId;
+        out(
+          `${name}Ssh`,
+          `SSH to ${what}, which has no public address: pushes your ~/.ssh/id_ed25519.pub for 60 s (EC2 Instance Connect), then connects through Session Manager. Run it with eval.`,
+          `aws ec2-instance-connect send-ssh-public-key --instance-id ${id} --instance-os-user ec2-user --ssh-public-key file://$HOME/.ssh/id_ed25519.pub ${region} >/dev/null && ssh -o ProxyCommand='aws ssm start-session --target %h --document-name AWS-StartSSHSession --parameters portNumber=%p ${region}' ec2-user@${id}`,
         );
       }
     }

@@ -36,6 +36,6 @@ export const CONTAINER_CLUSTER_SETTINGS = {
   }),
   sshCidr: ipv4CidrSetting({
     description:
-      'Opens SSH (TCP 22) on every node to this range, for EC2 Instance Connect. Without it no port is open from outside: connect with SSM Session Manager.',
+      'Opens SSH (TCP 22) on the control plane to this range, for EC2 Instance Connect, and adds an SSH command per worker through Session Manager (workers have no public address). Without it no port is open from outside: connect with SSM Session Manager.',
   }),
 } satisfies SettingsDefinition;

@@ -52,6 +52,14 @@ for arg in "$@"; do
     */api/token) echo token; exit 0 ;;
     */meta-data/instance-id) echo ${INSTANCE_ID}; exit 0 ;;
     */meta-data/local-ipv4) echo 10.0.0.7; exit 0 ;;
+    # The egress check: fails (as curl does with no route out) while $STUBS/egress-failures counts down.
+    https://secretsmanager.*)
+      left=$(cat "$STUBS/egress-failures" 2>/dev/null || echo 0)
+      if [[ $left == never ]] || ((left > 0)); then
+        [[ $left == never ]] || echo $((left - 1)) >"$STUBS/egress-failures"
+        exit 7
+      fi
+      exit 0 ;;
   esac
 done
 while (($#)); do
@@ -75,6 +83,39 @@ case "$1 $2" in
     echo '{"VersionId": "1"}' ;;
   *) echo "unexpected aws call: $*" >&2; exit 2 ;;
 esac
+`,
+  // Keeps the rules in $STUBS/iptables.rules, one "table chain rule..." line each, newest at the top:
+  // -D removes the first equal line or fails as iptables does when the rule is absent; -I CHAIN 1 inserts.
+  iptables: `#!/bin/bash
+rules="$STUBS/iptables.rules"
+touch "$rules"
+table=filter
+if [[ $1 == -t ]]; then table=$2; shift 2; fi
+op=$1 chain=$2
+shift 2
+case $op in
+  -D)
+    n=$(grep -nxF -- "$table $chain $*" "$rules" | head -n 1 | cut -d: -f1)
+    [[ -n $n ]] || { echo 'iptables: Bad rule (does a matching rule exist in that chain?).' >&2; exit 1; }
+    sed -i "\${n}d" "$rules" ;;
+  -I)
+    [[ $1 == 1 ]] || exit 2
+    shift
+    { echo "$table $chain $*"; cat "$rules"; } >"$rules.new" && mv "$rules.new" "$rules" ;;
+  *) echo "unexpected iptables call: $op" >&2; exit 2 ;;
+esac
+`,
+  // The route table of a node in a public subnet, or none when $STUBS/no-route exists.
+  ip: `#!/bin/bash
+[[ -e $STUBS/no-route ]] || echo 'default via 10.0.0.1 dev ens5 proto dhcp src 10.0.0.7 metric 512'
+`,
+  sysctl: `#!/bin/bash
+printf '%s\\n' "$*" >>"$STUBS/sysctl.calls"
+`,
+  // Records its calls; \`enable --now\` of a unit written into $STUBS runs the unit's ExecStart, as systemd would.
+  systemctl: `#!/bin/bash
+printf '%s\\n' "$*" >>"$STUBS/systemctl.calls"
+if [[ $1 == enable && $2 == --now && -f $STUBS/$3 ]]; then exec bash "$(sed -n 's/^ExecStart=//p' "$STUBS/$3")"; fi
 `,
   // Plays back `nodes`: one state of the cluster per call, states separated by "--" lines, the last repeating.
   kubectl: `#!/bin/bash
@@ -167,6 +208,108 @@ echo not-reached`,
     expect(r.output).not.toContain('not-reached');
     expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: field 2 of the join data is malformed`]);
     expect(r.output).not.toContain('touch');
+  });
+});
+
+describe("the workers' way out through the control plane", () => {
+  const WORKERS = '10.0.1.0/24';
+  // Where the bootstrap writes the rules script and its unit, moved into the test's directory.
+  const paths = 'WORKER_EGRESS_SCRIPT="$STUBS/worker-egress"; WORKER_EGRESS_UNIT="$STUBS/course-labs-worker-egress.service"';
+  const kickPaths = 'SSM_AGENT_KICK_SCRIPT="$STUBS/ssm-agent-kick"; SSM_AGENT_KICK_UNIT="$STUBS/course-labs-ssm-agent-kick.service"';
+  const ours = [
+    `nat POSTROUTING -s ${WORKERS} -o ens5 -j MASQUERADE`,
+    `filter FORWARD -i ens5 -o ens5 -d ${WORKERS} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT`,
+    `filter FORWARD -i ens5 -o ens5 -s ${WORKERS} -j ACCEPT`,
+  ];
+
+  test('the control plane forwards and masquerades the workers traffic, through a unit that re-applies it at boot and after Docker restarts', () => {
+    const r = run(
+      `start_bootstrap control-plane
+${paths}
+forward_worker_egress ${WORKERS}
+bash "$WORKER_EGRESS_SCRIPT" && bash "$WORKER_EGRESS_SCRIPT"
+echo '--- unit'; cat "$WORKER_EGRESS_UNIT"
+echo '--- systemctl'; cat "$STUBS/systemctl.calls"
+echo '--- sysctl'; sort -u "$STUBS/sysctl.calls"
+echo '--- rules'; cat "$STUBS/iptables.rules"`,
+      // Docker's jump was there first: the workers' rules go above it, and it stays.
+      { 'iptables.rules': 'filter FORWARD -j DOCKER-USER\n' },
+    );
+    expect(r.status).toBe(0);
+    const section = (name: string) => r.output.split(`--- ${name}\n`)[1].split('\n---')[0].trim().split('\n');
+    // Applied three times (enable --now, then as at a boot and a Docker restart): each rule once, on top.
+    expect(section('rules')).toEqual([...ours, 'filter FORWARD -j DOCKER-USER']);
+    expect(section('sysctl')).toEqual(['-q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 net.ipv4.conf.ens5.send_redirects=0']);
+    expect(section('systemctl')).toEqual(['daemon-reload', 'enable --now course-labs-worker-egress.service']);
+    const unit = section('unit');
+    expect(unit).toEqual(
+      expect.arrayContaining(['After=network-online.target docker.service', 'PartOf=docker.service', 'Type=oneshot', 'RemainAfterExit=yes', 'Restart=on-failure', 'WantedBy=multi-user.target']),
+    );
+    expect(unit.find((l) => l.startsWith('ExecStart='))).toMatch(/^ExecStart=\/\S+\/worker-egress$/);
+    expect(r.output).toContain("forwarding the workers' traffic through ens5");
+    expect(r.signals).toEqual([]);
+  });
+
+  test('without a default route the unit fails, and so does the bootstrap step, with its name', () => {
+    const r = run(`start_bootstrap control-plane\n${paths}\nforward_worker_egress ${WORKERS}\necho not-reached`, { 'no-route': '' });
+    expect(r.status).toBe(1);
+    expect(r.output).not.toContain('not-reached');
+    expect(r.output).toContain('no default route: cannot forward the workers traffic');
+    expect(r.signals.map((s) => s.Reason)).toEqual([
+      `control-plane ${INSTANCE_ID}: step 'forward the outbound traffic of the workers (${WORKERS}) to the internet' failed (exit 1); the node's /var/log/cloud-init-output.log has the details`,
+    ]);
+  });
+
+  test('a worker waits until its traffic gets out, then restarts the SSM agent so Session Manager reaches it at once', () => {
+    const r = run(
+      `start_bootstrap worker
+${kickPaths}
+wait_for_egress 5
+echo reached
+cat "$STUBS/systemctl.calls"
+grep -c secretsmanager "$STUBS/curl.calls"`,
+      { 'egress-failures': '3' },
+    );
+    expect(r.status).toBe(0);
+    expect(r.output).toContain('reached');
+    expect(r.output).toMatch(/^4$/m); // three refusals, then through
+    expect(r.output.split('\n').filter((l) => /^(try-restart|enable|daemon-reload)/.test(l))).toEqual([
+      'try-restart amazon-ssm-agent',
+      'daemon-reload',
+      'enable course-labs-ssm-agent-kick.service',
+    ]);
+    expect(r.signals).toEqual([]);
+  });
+
+  test('at every later boot (a resumed lab), a unit waits for the way out and restarts the SSM agent', () => {
+    const r = run(
+      `start_bootstrap worker
+${kickPaths}
+install_ssm_agent_kick 5
+grep -E '^(After|ExecStart|WantedBy|Type)=' "$SSM_AGENT_KICK_UNIT"
+: >"$STUBS/systemctl.calls"; : >"$STUBS/curl.calls"
+echo 2 >"$STUBS/egress-failures"
+if env -i PATH="$PATH" STUBS="$STUBS" bash "$SSM_AGENT_KICK_SCRIPT"; then echo "kick exit 0"; else echo "kick exit $?"; fi
+cat "$STUBS/systemctl.calls"; grep -c secretsmanager.eu-west-1 "$STUBS/curl.calls"
+install_ssm_agent_kick 1; echo never >"$STUBS/egress-failures"; : >"$STUBS/systemctl.calls"
+if env -i PATH="$PATH" STUBS="$STUBS" bash "$SSM_AGENT_KICK_SCRIPT"; then echo "kick exit 0"; else echo "kick exit $?"; fi; wc -l <"$STUBS/systemctl.calls"`,
+    );
+    expect(r.status).toBe(0);
+    const lines = r.output.split('\n');
+    expect(lines).toEqual(expect.arrayContaining(['After=network-online.target', 'Type=oneshot', 'WantedBy=multi-user.target']));
+    expect(lines.find((l) => l.startsWith('ExecStart='))).toMatch(/\/ssm-agent-kick$/);
+    // Out after two refusals (in a clean environment: the script carries its region and poll interval).
+    const [first, second] = r.output.split('kick exit ').slice(1);
+    expect(first.split('\n').slice(0, 3)).toEqual(['0', 'try-restart amazon-ssm-agent', '3']);
+    // Never out: gives up after its limit without touching the agent.
+    expect(second.split('\n').slice(0, 2)).toEqual(['1', '0']);
+  });
+
+  test('a worker that never gets out gives up after its timeout with a FAILURE naming the wait', () => {
+    const r = run(`start_bootstrap worker\n${kickPaths}\nwait_for_egress 1\necho not-reached`, { 'egress-failures': 'never' });
+    expect(r.status).toBe(1);
+    expect(r.output).not.toContain('not-reached');
+    expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`]);
   });
 });
 

@@ -14,6 +14,8 @@ export interface SynthesizedCluster {
   of(type: string): Record<string, any>;
   /** The user data of an instance as text, each deploy-time value shown as ⟨Ref X⟩, ⟨X.Attr⟩ or ⟨Sub ...⟩. */
   userData(instanceLogicalId: string): string;
+  /** A template value (an output's, say) as text, with deploy-time values shown as in `userData`. */
+  render(value: unknown): string;
   /** The logical id of the control plane, or of worker `n` (1-based). */
   nodeId(name: 'ControlPlane' | `Worker${number}`): string;
 }
@@ -35,6 +37,7 @@ export function synthCluster(props: ContainerClusterLabStackProps = {}): Synthes
     json,
     of,
     userData: (id) => renderJoin(json.Resources[id].Properties.UserData['Fn::Base64']),
+    render: renderJoin,
     nodeId: (name) => {
       const ids = Object.keys(of('AWS::EC2::Instance')).filter((id) => id.startsWith(`${name}Instance`));
       if (ids.length !== 1) throw new Error(`expected one instance ${name}, found ${ids.join(', ')}`);

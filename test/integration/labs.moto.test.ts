@@ -1,5 +1,5 @@
 /**
- * The `labs` command against a real AWS API endpoint: moto_server on 127.0.0.1 (see `moto.ts`), reset and
+ * The `labs` command against a real AWS API endpoint: moto_server on 127.0.0.1 (see `test/helpers/moto.ts`), reset and
  * seeded through the SDK before every test (`seed.ts`) with lab stacks, what labs make at run time,
  * leftovers of a deleted stack, and decoys named like labs but not carrying the project tag.
  *
@@ -22,7 +22,7 @@ import { GetScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-schedu
 import { run } from '../../lib/cli/main';
 import { io } from '../../lib/cli/io';
 import { PAUSE_TAG_KEYS } from '../../lib/shared/tags';
-import { Moto, startMoto } from './moto';
+import { Moto, pointAwsSdkAt, startMoto } from '../helpers/moto';
 import { Clients, clients, GONE, HADOOP, MICRO, OTHER, seed, Seeded, seedExpirySchedule, STATIC } from './seed';
 
 jest.setTimeout(120_000);
@@ -33,6 +33,7 @@ let s: Seeded;
 
 beforeAll(async () => {
   moto = await startMoto();
+  pointAwsSdkAt(moto);
   c = clients();
 });
 afterAll(async () => {

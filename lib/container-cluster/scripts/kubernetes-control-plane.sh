@@ -1,8 +1,9 @@
 #!/bin/bash
-# User data of the control plane, Kubernetes mode (orchestrator=kubernetes). It installs Docker and
-# Kubernetes, runs `kubeadm init`, installs the Flannel CNI, publishes the join data for the workers in the
-# stack's secret, waits until every node is Ready and only then signals CloudFormation: the deploy
-# returns when the cluster can be used. Every failure signals FAILURE with the step that failed.
+# User data of the control plane, Kubernetes mode (orchestrator=kubernetes). It installs Docker, forwards
+# the workers' outbound traffic (they have no public address), installs Kubernetes, runs `kubeadm init`,
+# installs the Flannel CNI, publishes the join data for the workers in the stack's secret, waits until
+# every node is Ready and only then signals CloudFormation: the deploy returns when the cluster can be
+# used. Every failure signals FAILURE with the step that failed.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
@@ -13,9 +14,12 @@ CLUSTER_DNS_WAIT_SECONDS='__CLUSTER_DNS_WAIT_SECONDS__'
 POD_NETWORK_CIDR='__POD_NETWORK_CIDR__'                 # Flannel's default network
 FLANNEL_MANIFEST_URL='__FLANNEL_MANIFEST_URL__'         # a pinned release of Flannel
 WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'                   # the sample workload (an asset of the stack)
+WORKER_SUBNET_CIDR='__WORKER_SUBNET_CIDR__'             # the workers' subnet, whose traffic this node forwards
 BOOTSTRAP_TOKEN_TTL='__BOOTSTRAP_TOKEN_TTL__'
 
 start_bootstrap control-plane
+# First: the workers wait for their way out before they can install anything.
+forward_worker_egress "$WORKER_SUBNET_CIDR"
 install_docker
 prepare_kubernetes_node
 

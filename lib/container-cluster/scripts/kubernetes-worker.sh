@@ -1,5 +1,6 @@
 #!/bin/bash
-# User data of a worker, Kubernetes mode. It installs Docker and Kubernetes, waits (with a timeout) for
+# User data of a worker, Kubernetes mode. It waits (with a timeout) until its traffic gets out through the
+# control plane (a worker has no public address), installs Docker and Kubernetes, waits (with a timeout) for
 # its control plane to publish the join data in the stack's secret, and joins with `kubeadm join`. It
 # signals CloudFormation only on failure: the control plane signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
@@ -7,9 +8,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'  # the control plane this worker joins (its data, not a stale one)
+EGRESS_WAIT_SECONDS='__EGRESS_WAIT_SECONDS__'
 JOIN_WAIT_SECONDS='__JOIN_WAIT_SECONDS__'
 
 start_bootstrap worker
+wait_for_egress "$EGRESS_WAIT_SECONDS"
 install_docker
 prepare_kubernetes_node
 wait_for_join_data "$CONTROL_PLANE_ID" "$JOIN_WAIT_SECONDS"

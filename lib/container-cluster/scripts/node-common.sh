@@ -105,6 +105,118 @@ install_docker() {
   log "$(docker --version); $(containerd --version)"
 }
 
+# Control plane (either orchestrator): the workers' way out. The workers have no public address and their
+# subnet no route to the internet of its own: its default route is this node (the stack turns EC2's
+# source/destination check off on it), which forwards and masquerades what they send out, as a NAT
+# instance does. The rules are applied by a systemd unit: now, at every boot (a paused lab that resumes)
+# and after every Docker restart. Docker may set the FORWARD policy to DROP when it starts (if it turns
+# forwarding on itself) but leaves other rules in place, so rules applied before Docker keep working.
+WORKER_EGRESS_SCRIPT=/usr/local/sbin/course-labs-worker-egress
+WORKER_EGRESS_UNIT=/etc/systemd/system/course-labs-worker-egress.service
+forward_worker_egress() { # workers-cidr
+  step "forward the outbound traffic of the workers ($1) to the internet"
+  command -v iptables >/dev/null || with_timeout dnf install -y -q iptables-nft
+  {
+    printf '#!/bin/bash\n# Written by the course-labs bootstrap (forward_worker_egress).\nset -euo pipefail\n'
+    declare -f insert_rule_once apply_worker_egress_rules
+    printf "apply_worker_egress_rules '%s'\n" "$1"
+  } >"$WORKER_EGRESS_SCRIPT"
+  chmod 755 "$WORKER_EGRESS_SCRIPT"
+  # After= and PartOf= docker: at boot the rules follow Docker's, and a Docker restart re-applies them.
+  cat >"$WORKER_EGRESS_UNIT" <<UNIT
+[Unit]
+Description=course-labs: forward the outbound traffic of the workers ($1) to the internet
+Wants=network-online.target
+After=network-online.target docker.service
+PartOf=docker.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=$WORKER_EGRESS_SCRIPT
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  systemctl daemon-reload
+  systemctl enable --now "$(basename "$WORKER_EGRESS_UNIT")"
+  log "forwarding the workers' traffic through $(ip -4 -o route show to default | awk '{ print $5; exit }')"
+}
+
+# Inserts iptables rule `rule...` in `chain` of `table` exactly once, at the top: ahead of the rules Docker,
+# kube-proxy and Flannel add, and without a second copy when the unit runs again.
+insert_rule_once() { # table chain rule...
+  local table=$1 chain=$2
+  shift 2
+  while iptables -t "$table" -D "$chain" "$@" 2>/dev/null; do :; done
+  iptables -t "$table" -I "$chain" 1 "$@"
+}
+
+# The workers' way out, on the interface of this node's default route: forwarding on, no ICMP redirects
+# (the workers' route to this node is deliberate), their new connections out and the answers back, with
+# their source address replaced by this node's (which the internet gateway maps to its public address).
+apply_worker_egress_rules() { # workers-cidr
+  local workers=$1 iface
+  iface=$(ip -4 -o route show to default | awk '{ print $5; exit }')
+  if [[ -z $iface ]]; then
+    echo 'no default route: cannot forward the workers traffic' >&2
+    return 1
+  fi
+  sysctl -q -w net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 "net.ipv4.conf.$iface.send_redirects=0"
+  insert_rule_once filter FORWARD -i "$iface" -o "$iface" -s "$workers" -j ACCEPT
+  insert_rule_once filter FORWARD -i "$iface" -o "$iface" -d "$workers" -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+  insert_rule_once nat POSTROUTING -s "$workers" -o "$iface" -j MASQUERADE
+}
+
+# Worker check: can this node reach the internet? Any HTTP answer from the AWS API it calls next counts.
+egress_open() { curl --silent --output /dev/null --max-time 5 "https://secretsmanager.$AWS_REGION.amazonaws.com/"; }
+
+# Worker, first: waits, at most `seconds`, until its traffic gets out through the control plane, which
+# forwards it once its own bootstrap has got that far (a minute or two). Until then nothing installs, and
+# the SSM agent cannot register: it is restarted then, so Session Manager reaches the node at once rather
+# than after the agent's back-off. A failure here may not reach CloudFormation either (the signal needs the
+# same way out): the deploy then fails at the wait condition's timeout, the control plane's event naming
+# the nodes that never became Ready.
+wait_for_egress() { # seconds
+  step "wait up to $1 s for outbound access through the control plane"
+  wait_until "$1" egress_open || fail "no outbound access through the control plane within $1 s"
+  systemctl try-restart amazon-ssm-agent || log 'could not restart the SSM agent: it registers after its own retry delay'
+  log 'outbound access through the control plane works'
+  install_ssm_agent_kick "$1"
+}
+
+# Worker: the same for every later boot (a lab paused and resumed starts all its nodes at once, so a
+# worker may boot before the control plane forwards again): a unit that waits, at most `seconds`, for
+# the way out and then restarts the SSM agent.
+SSM_AGENT_KICK_SCRIPT=/usr/local/sbin/course-labs-ssm-agent-kick
+SSM_AGENT_KICK_UNIT=/etc/systemd/system/course-labs-ssm-agent-kick.service
+install_ssm_agent_kick() { # seconds
+  {
+    printf '#!/bin/bash\n# Written by the course-labs bootstrap (install_ssm_agent_kick).\nset -uo pipefail\n'
+    printf "AWS_REGION='%s'\nPOLL_SECONDS='%s'\n" "$AWS_REGION" "$POLL_SECONDS"
+    declare -f wait_until egress_open
+    printf 'wait_until %s egress_open && exec systemctl try-restart amazon-ssm-agent\n' "$1"
+  } >"$SSM_AGENT_KICK_SCRIPT"
+  chmod 755 "$SSM_AGENT_KICK_SCRIPT"
+  cat >"$SSM_AGENT_KICK_UNIT" <<UNIT
+[Unit]
+Description=course-labs: restart the SSM agent once this worker's traffic gets out through the control plane
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=$SSM_AGENT_KICK_SCRIPT
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  systemctl daemon-reload
+  systemctl enable "$(basename "$SSM_AGENT_KICK_UNIT")"
+}
+
 # Control plane (either orchestrator): the sample workload, a zipped asset of the stack, into ec2-user's home.
 copy_workload() { # s3-url
   step 'copy the sample workload to /home/ec2-user/workload'

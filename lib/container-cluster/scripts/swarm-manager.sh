@@ -1,7 +1,8 @@
 #!/bin/bash
 # User data of the control plane, Swarm mode (orchestrator=swarm): the Swarm's only manager. It installs
-# Docker, runs `docker swarm init`, publishes the worker join token in the stack's secret, waits until
-# every node is Ready in `docker node ls` and only then signals CloudFormation.
+# Docker, forwards the workers' outbound traffic (they have no public address), runs `docker swarm init`,
+# publishes the worker join token in the stack's secret, waits until every node is Ready in
+# `docker node ls` and only then signals CloudFormation.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
 
@@ -11,8 +12,11 @@ NODES_READY_WAIT_SECONDS='__NODES_READY_WAIT_SECONDS__'
 # (10.0.0.0/16): an overlay subnet that overlaps it would shadow the nodes' own addresses.
 SWARM_ADDRESS_POOL='__SWARM_ADDRESS_POOL__'
 WORKLOAD_S3_URL='__WORKLOAD_S3_URL__'
+WORKER_SUBNET_CIDR='__WORKER_SUBNET_CIDR__'  # the workers' subnet, whose traffic this node forwards
 
 start_bootstrap control-plane
+# First: the workers wait for their way out before they can install anything.
+forward_worker_egress "$WORKER_SUBNET_CIDR"
 install_docker
 
 copy_workload "$WORKLOAD_S3_URL"

@@ -1,14 +1,17 @@
 #!/bin/bash
-# User data of a worker, Swarm mode. It installs Docker, waits (with a timeout) for the manager to publish
+# User data of a worker, Swarm mode. It waits (with a timeout) until its traffic gets out through the
+# control plane (a worker has no public address), installs Docker, waits (with a timeout) for the manager to publish
 # the worker join token in the stack's secret, and joins the Swarm. It signals CloudFormation only on
 # failure: the manager signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'
+EGRESS_WAIT_SECONDS='__EGRESS_WAIT_SECONDS__'
 JOIN_WAIT_SECONDS='__JOIN_WAIT_SECONDS__'
 
 start_bootstrap worker
+wait_for_egress "$EGRESS_WAIT_SECONDS"
 install_docker
 wait_for_join_data "$CONTROL_PLANE_ID" "$JOIN_WAIT_SECONDS"
 # Manager address, worker join token.
