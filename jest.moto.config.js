@@ -7,7 +7,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/integration'],
   testMatch: ['**/*.moto.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  // The same transformer as npm test's (jest.config.js): esbuild, transpile only.
+  transform: { '^.+\\.ts$': '<rootDir>/test/helpers/esbuild-jest.cjs' },
   // One moto_server per test file; files run one after another (2 cores).
   maxWorkers: 1,
 };
