@@ -14,6 +14,9 @@
  * - `jest.mock(...)` calls run before the file's imports: ts-jest hoists them, and so does this
  *   transformer, with babel-plugin-jest-hoist (Jest's own, as babel-jest uses it), in files that call them.
  * - Source maps: failures and stack traces point at the TypeScript lines.
+ * One difference: esbuild defines a module's exports as getters, as ES modules have them, where tsc
+ * assigned them, so `jest.spyOn(someModule, 'fn')` on a project module throws; mock the module with
+ * `jest.mock` and pass calls through, as test/shared/lab-function.test.ts does with esbuild.
  */
 const crypto = require('crypto');
 const fs = require('fs');
