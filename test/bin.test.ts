@@ -2,32 +2,11 @@
  * The entry point as a user meets it: a bad setting prints one line and exits non-zero, with no stack trace
  * and no cloud assembly written.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { runApp } from './helpers/run-app';
 import { SETTINGS_GROUPS } from '../lib/app';
 
-const ROOT = path.join(__dirname, '..');
-/** The command cdk.json gives the CDK CLI to run the app (`node bin/cdk-app.cjs`). */
-const APP_COMMAND: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app.split(' ');
 /** Every setting of the app, shared ones first, in the order the message lists them. */
 const KNOWN_KEYS = SETTINGS_GROUPS.flatMap((g) => Object.keys(g.settings)).join(', ');
-
-/** Runs the app as `cdk synth` does: cdk.json's command, in the project folder. */
-function runApp(context: Record<string, unknown>) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-bin-'));
-  expect(APP_COMMAND[0]).toBe('node');
-  // The CDK CLI hands context to the app in CDK_CONTEXT_JSON and the output folder in CDK_OUTDIR.
-  const result = spawnSync(process.execPath, APP_COMMAND.slice(1), {
-    cwd: ROOT,
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
-    encoding: 'utf8',
-  });
-  const written = fs.readdirSync(outdir);
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return { ...result, written };
-}
 
 test('a typo in a context key exits 1 with one line naming the key, the value and what is allowed', () => {
   const { status, stdout, stderr, written } = runApp({ ttlHourz: '8' });

@@ -2,31 +2,9 @@
  * The lab's settings as a student meets them: a wrong phase or task count is one line naming the key,
  * the value and what is allowed, exit status 1, no stack trace and no cloud assembly.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
+import { runApp } from '../helpers/run-app';
 import { SETTINGS_GROUPS } from '../../lib/app';
 import { ConfigError, loadSettings } from '../../lib/shared/settings';
-
-const ROOT = path.join(__dirname, '..', '..');
-/** The command cdk.json gives the CDK CLI to run the app (`node bin/cdk-app.cjs`), as `cdk synth` runs it. */
-const APP_COMMAND: string[] = JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).app.split(' ');
-
-/** Runs the app as a student's `cdk synth` does: cdk.json's command, in the project folder. */
-function runApp(context: Record<string, unknown>) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'course-labs-microservices-'));
-  expect(APP_COMMAND[0]).toBe('node');
-  // The CDK CLI hands context to the app in CDK_CONTEXT_JSON and the output folder in CDK_OUTDIR.
-  const result = spawnSync(process.execPath, APP_COMMAND.slice(1), {
-    cwd: ROOT,
-    env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
-    encoding: 'utf8',
-  });
-  const written = fs.readdirSync(outdir);
-  fs.rmSync(outdir, { recursive: true, force: true });
-  return { ...result, written };
-}
 
 function microservicesSettings(context: Record<string, unknown>) {
   const index = SETTINGS_GROUPS.findIndex((g) => g.usedBy === 'MicroservicesLabStack');
