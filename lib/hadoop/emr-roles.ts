@@ -109,7 +109,11 @@ export class EmrRoles extends Construct {
         }),
       },
     });
-    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+    // Named after its role: "Amazon EC2 allows you to create instance profiles and roles with different names,
+    // but Amazon EMR does not support this configuration, and it results in an 'invalid instance profile'
+    // error when you create the cluster" (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-roles-custom.html).
+    // aws-cdk's own EMR task (aws-stepfunctions-tasks EmrCreateCluster) names its profile after its role too.
+    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole, instanceProfileName: this.instanceRole.roleName });
 
     this.serviceRole = new iam.Role(this, 'ServiceRole', {
       // Only EMR acting for this account and region may assume it (the confused-deputy guard EMR documents).

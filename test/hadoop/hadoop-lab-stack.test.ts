@@ -192,6 +192,12 @@ describe.each([
     expect(text(lab.json)).not.toMatch(/EMR_DefaultRole|EMR_EC2_DefaultRole|AmazonElasticMapReduce/);
   });
 
+  test("the nodes' instance profile is named after its role (EMR refuses a profile whose name differs)", () => {
+    const profile = lab.json.Resources[props.JobFlowRole.Ref];
+    expect(profile.Type).toBe('AWS::IAM::InstanceProfile');
+    expect(profile.Properties!.InstanceProfileName).toEqual({ Ref: profile.Properties!.Roles[0].Ref });
+  });
+
   test('the node role: the script, the input, the output bucket, its log folder, the disk key and Session Manager; nothing else', () => {
     const instanceRole = lab.json.Resources[props.JobFlowRole.Ref].Properties!.Roles[0].Ref;
     const role = lab.json.Resources[instanceRole].Properties!;
@@ -287,6 +293,21 @@ describe.each([
       expect(outputs.ConnectCommand).toBeUndefined();
       expect(outputs.RerunStepCommand).toBeUndefined();
     }
+  });
+
+  test("ClusterStateCommand and the guide name only EMR's documented cluster states and reason codes", () => {
+    // https://docs.aws.amazon.com/emr/latest/APIReference/API_ClusterStatus.html and API_ClusterStateChangeReason.html
+    const documented = new Set([
+      'STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING', 'TERMINATING', 'TERMINATED', 'TERMINATED_WITH_ERRORS',
+      'INTERNAL_ERROR', 'VALIDATION_ERROR', 'INSTANCE_FAILURE', 'INSTANCE_FLEET_TIMEOUT', 'BOOTSTRAP_FAILURE',
+      'USER_REQUEST', 'STEP_FAILURE', 'ALL_STEPS_COMPLETED',
+    ]);
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'hadoop', 'README.md'), 'utf8');
+    const description = longRunning.json.Outputs!.ClusterStateCommand.Description as string;
+    const codes = (t: string) => [...t.matchAll(/\b[A-Z]+(?:_[A-Z]+)+\b|\bTERMINATED\b/g)].map((m) => m[0]);
+    expect(codes(description)).toContain('ALL_STEPS_COMPLETED');
+    const stateWords = [...codes(description), ...codes(guide)].filter((c) => /TIMEOUT|COMPLETED|TERMINAT|FAILURE|_ERROR/.test(c));
+    expect(stateWords.filter((c) => !documented.has(c))).toEqual([]);
   });
 
   test('the lab guide names only outputs the stack has', () => {
