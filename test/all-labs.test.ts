@@ -110,6 +110,35 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    test('every role VPC Flow Logs may assume carries aws:SourceAccount and aws:SourceArn (its confused-deputy guard)', () => {
+      // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+      const principals = (st: any) => [st.Principal?.Service ?? []].flat();
+      for (const [id, role] of resources.filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+        for (const st of role.Properties!.AssumeRolePolicyDocument.Statement) {
+          if (!principals(st).includes('vpc-flow-logs.amazonaws.com')) continue;
+          expect({ id, condition: st.Condition }).toEqual({
+            id,
+            condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':vpc-flow-log/*']],
+                },
+              },
+            },
+          });
+        }
+      }
+      // Every flow log that writes to CloudWatch Logs names such a role.
+      for (const [id, flowLog] of resources.filter(([, r]) => r.Type === 'AWS::EC2::FlowLog')) {
+        const roleId = flowLog.Properties!.DeliverLogsPermissionArn?.['Fn::GetAtt']?.[0];
+        expect({ id, principal: principals(lab.json.Resources[roleId]?.Properties?.AssumeRolePolicyDocument.Statement[0] ?? {}) }).toEqual({
+          id,
+          principal: ['vpc-flow-logs.amazonaws.com'],
+        });
+      }
+    });
+
     test('no execution role can re-create its log group after the stack deleted it', () => {
       for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
         const roleId = fn.Properties!.Role['Fn::GetAtt'][0];
