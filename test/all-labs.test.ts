@@ -139,6 +139,26 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    test("every Lambda execution role may write logs only to its own function's log group (no AWSLambdaBasicExecutionRole)", () => {
+      for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const roleId = fn.Properties!.Role['Fn::GetAtt'][0];
+        const role = lab.json.Resources[roleId].Properties!;
+        expect({ id, managed: JSON.stringify(role.ManagedPolicyArns ?? []) }).toEqual({ id, managed: expect.not.stringContaining('AWSLambdaBasicExecutionRole') });
+        const documents = [
+          ...(role.Policies ?? []).map((p: any) => p.PolicyDocument),
+          ...resources
+            .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId))
+            .map(([, r]) => r.Properties!.PolicyDocument),
+        ];
+        const ownGroup = { 'Fn::GetAtt': [fn.Properties!.LoggingConfig.LogGroup.Ref, 'Arn'] };
+        const logStatements = documents
+          .flatMap((doc: any) => doc.Statement)
+          .filter((st: any) => st.Effect === 'Allow' && [st.Action].flat().some((a: string) => a === '*' || a.startsWith('logs:')));
+        expect(logStatements.length).toBeGreaterThan(0);
+        for (const st of logStatements) expect({ id, resource: st.Resource }).toEqual({ id, resource: ownGroup });
+      }
+    });
+
     test('no execution role can re-create its log group after the stack deleted it', () => {
       for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
         const roleId = fn.Properties!.Role['Fn::GetAtt'][0];

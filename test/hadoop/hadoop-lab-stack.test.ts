@@ -303,7 +303,7 @@ describe.each([
       'USER_REQUEST', 'STEP_FAILURE', 'ALL_STEPS_COMPLETED',
     ]);
     const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'hadoop', 'README.md'), 'utf8');
-    const description = longRunning.json.Outputs!.ClusterStateCommand.Description as string;
+    const description = (longRunning.json.Outputs!.ClusterStateCommand as { Description?: string }).Description!;
     const codes = (t: string) => [...t.matchAll(/\b[A-Z]+(?:_[A-Z]+)+\b|\bTERMINATED\b/g)].map((m) => m[0]);
     expect(codes(description)).toContain('ALL_STEPS_COMPLETED');
     const stateWords = [...codes(description), ...codes(guide)].filter((c) => /TIMEOUT|COMPLETED|TERMINAT|FAILURE|_ERROR/.test(c));
