@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { estimateStack } from '../../lib/cli/cost/estimate';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { clusterHourlyCost, KMS_KEY_HOURLY } from '../../lib/hadoop/emr-release';
+import { EMR_SERVICE_POLICY_REASON } from '../../lib/hadoop/emr-roles';
 import { HadoopLabStack } from '../../lib/hadoop/hadoop-lab-stack';
 import { OS_REQUESTS_SCRIPT } from '../../lib/hadoop/os-requests-step';
 import { CDK_JSON_CONTEXT, normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
@@ -190,6 +191,28 @@ describe.each([
     ]);
     // Nothing relies on the account's default EMR roles.
     expect(text(lab.json)).not.toMatch(/EMR_DefaultRole|EMR_EC2_DefaultRole|AmazonElasticMapReduce/);
+  });
+
+  test("the EMR service policy's acknowledgement names everything that carries the EMR-managed tag, and nothing else", () => {
+    const words: Record<string, string> = {
+      'AWS::EC2::VPC': 'VPC',
+      'AWS::EC2::Subnet': 'subnet',
+      'AWS::EC2::RouteTable': 'route table',
+      'AWS::EC2::InternetGateway': 'internet gateway',
+      'AWS::EC2::FlowLog': 'flow log',
+      'AWS::EC2::SecurityGroup': 'security groups',
+      'AWS::EMR::Cluster': 'cluster',
+    };
+    const taggedTypes = [
+      ...new Set(
+        Object.values(lab.json.Resources)
+          .filter((r) => JSON.stringify(r.Properties?.Tags ?? []).includes('"for-use-with-amazon-emr-managed-policies"'))
+          .map((r) => r.Type),
+      ),
+    ].sort();
+    expect(taggedTypes.filter((t) => !words[t])).toEqual([]); // a new tagged type needs a word here and in the reason
+    const named = Object.entries(words).filter(([, w]) => EMR_SERVICE_POLICY_REASON.includes(w)).map(([t]) => t).sort();
+    expect(named).toEqual(taggedTypes);
   });
 
   test("the nodes' instance profile is named after its role (EMR refuses a profile whose name differs)", () => {
