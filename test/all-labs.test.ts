@@ -183,20 +183,27 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    /** The expiry's two schedules (the expiry, then its retry), and the clock both read their time from. */
     const expiryIds = () => {
-      const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
-      expect(schedules).toHaveLength(1);
-      const schedule = schedules[0][1].Properties!;
-      const [clockId, attribute] = schedule.ScheduleExpression['Fn::GetAtt'];
-      expect(attribute).toBe('ScheduleExpression');
+      const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties!);
+      expect(schedules).toHaveLength(2);
+      const byAttribute = Object.fromEntries(schedules.map((p) => [p.ScheduleExpression['Fn::GetAtt'][1], p]));
+      expect(Object.keys(byAttribute).sort()).toEqual(['RetryScheduleExpression', 'ScheduleExpression']);
+      const schedule = byAttribute.ScheduleExpression;
+      const retry = byAttribute.RetryScheduleExpression;
+      const clockId = schedule.ScheduleExpression['Fn::GetAtt'][0];
+      expect(retry.ScheduleExpression['Fn::GetAtt'][0]).toBe(clockId);
       expect(lab.json.Resources[clockId].Type).toBe('Custom::LabExpiryTime');
-      return { schedule, clockId, clock: lab.json.Resources[clockId] };
+      return { schedule, retry, clockId, clock: lab.json.Resources[clockId] };
     };
 
-    test('the stack deletes itself with a one-time schedule, in a group of its own, that may delete only this stack', () => {
-      const { schedule, clock } = expiryIds();
+    test('the stack deletes itself with a one-time schedule and a retry, in a group of their own, that may delete only this stack', () => {
+      const { schedule, retry, clock } = expiryIds();
       expect(clock.Properties!.TtlHours).toBe(Number(context.ttlHours ?? 4));
       expect(Number(clock.Properties!.ServiceTimeout)).toBeLessThanOrEqual(600); // minutes, not CloudFormation's hour
+      // The retry calls the same API on the same stack, as the same role, from the same group.
+      expect(retry.Target).toEqual(schedule.Target);
+      expect(retry.GroupName).toEqual(schedule.GroupName);
       expect(schedule.Target.Arn).toEqual({
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']],
       });
@@ -230,9 +237,10 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
           },
         },
       ]);
-      // Only its policy and the expiry schedule refer to it.
+      // Only its policy and the expiry's two schedules refer to it.
       expect(resources.filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes(`"${roleId}"`)).map(([, r]) => r.Type).sort()).toEqual([
         'AWS::IAM::Policy',
+        'AWS::Scheduler::Schedule',
         'AWS::Scheduler::Schedule',
       ]);
     });
@@ -258,8 +266,11 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(JSON.stringify(outputs.Expiry.Value)).toContain(JSON.stringify(expiresAt));
       // The attributes the stack reads are the ones the clock's handler answers, and they name the same instant.
       const answer = computeExpiry(new Date('2026-11-22T08:00:00Z'), Number(context.ttlHours ?? 4));
-      expect(Object.keys(answer).sort()).toEqual(['ExpiresAt', 'ScheduleExpression']);
+      expect(Object.keys(answer).sort()).toEqual(['ExpiresAt', 'RetryScheduleExpression', 'ScheduleExpression']);
       expect(answer.ScheduleExpression).toBe(`at(${answer.ExpiresAt.replace(/Z$/, '')})`);
+      // The retry is an hour after the expiry.
+      const at = (expression: string) => new Date(`${/^at\((.*)\)$/.exec(expression)![1]}Z`).getTime();
+      expect(at(answer.RetryScheduleExpression) - at(answer.ScheduleExpression)).toBe(3_600_000);
     });
 
     test('the outputs say how to delete or extend the lab with the same settings', () => {
