@@ -4,7 +4,7 @@
  * them into aligned columns under a header, and tells "the step completed with no rows" from "no results
  * yet" (`readHiveResults`), for `labs results` and the Hadoop lab's `labs check`.
  */
-import { paginateListSteps } from '@aws-sdk/client-emr';
+import { paginateListSteps, StepSummary } from '@aws-sdk/client-emr';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { AwsSession } from './aws/session';
 import { listStackResources } from './inventory/stacks';
@@ -53,7 +53,14 @@ export function renderHiveRows(text: string, header?: readonly string[]): string
  */
 export const RESULT_COLUMNS = ['os', 'requests'] as const;
 
-/** The Hive step as `labs results` and `labs check` see it: the newest step of the lab's cluster. */
+/**
+ * The name of the step that writes `ResultsUri`: the stack's own step and `RerunStepCommand`'s
+ * (`OS_REQUESTS_STEP_NAME` in lib/hadoop/os-requests-step.ts; a test checks the two agree). A step a
+ * student adds under another name writes elsewhere, so it does not decide what an empty `ResultsUri` means.
+ */
+export const RESULTS_STEP_NAME = 'os-requests';
+
+/** The Hive step as `labs results` and `labs check` see it: the newest step named `RESULTS_STEP_NAME`, else the newest step. */
 export interface HiveStepState {
   readonly clusterId: string;
   readonly stepId?: string;
@@ -88,19 +95,24 @@ export type HiveResults =
 export const MAX_RESULT_BYTES = 1024 * 1024;
 
 /**
- * The newest step of the stack's EMR cluster (ListSteps answers newest first), or undefined if the stack
- * has no cluster; `{ clusterId }` alone if the cluster has no step.
+ * The newest step named `RESULTS_STEP_NAME` of the stack's EMR cluster, else its newest step (ListSteps
+ * answers newest first), or undefined if the stack has no cluster; `{ clusterId }` alone if the cluster
+ * has no step.
  */
 export async function hiveStepState(session: AwsSession, stackId: string): Promise<HiveStepState | undefined> {
   const clusterId = (await listStackResources(session, stackId)).find((r) => r.ResourceType === 'AWS::EMR::Cluster')?.PhysicalResourceId;
   if (!clusterId) return undefined;
+  let newest: StepSummary | undefined;
   for await (const page of paginateListSteps({ client: session.emr }, { ClusterId: clusterId })) {
-    const step = page.Steps?.[0];
-    if (step) {
-      return { clusterId, stepId: step.Id, name: step.Name, state: step.Status?.State, failure: step.Status?.FailureDetails?.Message };
-    }
+    newest ??= page.Steps?.[0];
+    const named = page.Steps?.find((s) => s.Name === RESULTS_STEP_NAME);
+    if (named) return stepState(clusterId, named);
   }
-  return { clusterId };
+  return newest ? stepState(clusterId, newest) : { clusterId };
+}
+
+function stepState(clusterId: string, step: StepSummary): HiveStepState {
+  return { clusterId, stepId: step.Id, name: step.Name, state: step.Status?.State, failure: step.Status?.FailureDetails?.Message };
 }
 
 /**

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import { resultsReport } from '../../lib/cli/commands/results';
 import { CliError } from '../../lib/cli/errors';
 import { EXIT } from '../../lib/cli/exit-codes';
-import { isResultFile, parseS3Uri, readHiveResults, renderHiveRows, RESULT_COLUMNS } from '../../lib/cli/results';
-import { OS_REQUESTS_SCRIPT } from '../../lib/hadoop/os-requests-step';
+import { isResultFile, parseS3Uri, readHiveResults, renderHiveRows, RESULT_COLUMNS, RESULTS_STEP_NAME } from '../../lib/cli/results';
+import { OS_REQUESTS_SCRIPT, OS_REQUESTS_STEP_NAME } from '../../lib/hadoop/os-requests-step';
 import { scriptedSession } from './fixtures';
 
 test('parseS3Uri splits bucket and prefix, adding the trailing slash', () => {
@@ -31,6 +31,10 @@ test("Hive's Ctrl-A rows become aligned columns, numbers right-aligned", () => {
 test('renderHiveRows puts a header over the rows, aligned like them', () => {
   expect(renderHiveRows('Android\x01855\nWindows\x011883\n', ['os', 'requests'])).toBe('os       requests\nAndroid       855\nWindows      1883');
   expect(renderHiveRows('', ['os', 'requests'])).toBe('');
+});
+
+test("RESULTS_STEP_NAME is the stack's step name", () => {
+  expect(RESULTS_STEP_NAME).toBe(OS_REQUESTS_STEP_NAME);
 });
 
 test("RESULT_COLUMNS are the Hive script's SELECT list", () => {
@@ -83,6 +87,20 @@ describe('readHiveResults tells rows, "completed with no rows" and "not yet" apa
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(EXIT.incomplete);
     expect((error as CliError).message).toMatch(/^HadoopLabStack's Hive step completed but its query returned no rows: /);
+  });
+
+  test("a student's own step under another name, newer, does not decide: the newest os-requests step does", async () => {
+    const s = scriptedSession({
+      ListObjectsV2Command: () => ({ Contents: [] }),
+      ListStackResourcesCommand: () => ({ StackResourceSummaries: [{ ResourceType: 'AWS::EMR::Cluster', PhysicalResourceId: 'j-CLUSTER' }] }),
+      ListStepsCommand: () => ({
+        Steps: [
+          { Id: 's-MINE', Name: 'my-os-requests', Status: { State: 'COMPLETED' } },
+          { Id: 's-STACK', Name: 'os-requests', Status: { State: 'RUNNING' } },
+        ],
+      }),
+    }).session;
+    expect(await readHiveResults(s, STACK, URI)).toMatchObject({ kind: 'not-yet', step: { stepId: 's-STACK', state: 'RUNNING' } });
   });
 
   test.each(['PENDING', 'RUNNING', 'FAILED', undefined])('not-yet while the step is %s: exit 4, "No results yet"', async (state) => {
