@@ -25,7 +25,9 @@
 -- the engine RegexSerDe uses, over lines in CloudFront's own format:
 --   \\s is whitespace (a tab or a space) and \\S anything else, [(] a literal opening parenthesis, and \\x3B
 --   a semicolon: a bare semicolon ends a statement for older Hive command-line clients, even inside
---   quotes. In a HiveQL string \\ stands for one backslash, so Java's regex engine receives \s, \S, \x3B.
+--   quotes. In a HiveQL string \\ stands for one backslash (Hive's parser unescapes string literals in
+--   BaseSemanticAnalyzer.unescapeSQLString, https://github.com/apache/hive/blob/master/ql/src/java/org/apache/hadoop/hive/ql/parse/BaseSemanticAnalyzer.java),
+--   so Java's regex engine receives \s, \S, \x3B.
 --   No semicolon appears in these comments either, for the same reason.
 
 DROP TABLE IF EXISTS cloudfront_logs;
