@@ -177,7 +177,7 @@ describe('IAM: each role does its job and no more', () => {
     ]);
     expect(props(roleId).AssumeRolePolicyDocument.Statement[0]).toMatchObject({
       Principal: { Service: 'ecs-tasks.amazonaws.com' },
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':*']] } } },
     });
   });
 
