@@ -9,6 +9,7 @@
  *   backoff and, once it sees throttling, rate-limits the client's own requests.
  */
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -96,6 +97,7 @@ export class AwsSession {
   get scheduler() { return this.client('scheduler', (c) => new SchedulerClient(c)); }
   get tagging() { return this.client('tagging', (c) => new ResourceGroupsTaggingAPIClient(c)); }
   get sts() { return this.client('sts', (c) => new STSClient(c)); }
+  get cognito() { return this.client('cognito', (c) => new CognitoIdentityProviderClient(c)); }
 
   /** The region the clients use, as the SDK resolved it (fails with the SDK's "Region is missing" error). */
   region(): Promise<string> {
