@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { estimateStack } from '../../lib/cli/cost/estimate';
+import { templateToDiagram } from '../../lib/cli/diagram/graph';
 import { stackSummary } from '../../lib/cli/cost/format';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { MYSFITS, MYSFITS_INDEXES } from '../../lib/mythical-mysfits/mysfits-table';
@@ -294,5 +295,23 @@ describe('outputs', () => {
     );
     expect(JSON.stringify(lab.json.Outputs!.ListClicksCommand.Value)).toContain('aws s3 ls s3://');
     expect(lab.json.Outputs!.RedeployCommand.Value).toBe('npm run deploy:mysfits --');
+  });
+});
+
+describe('the architecture diagram (labs diagram)', () => {
+  test('draws the request path through the VPC link and the clickstream through Firehose', () => {
+    const diagram = templateToDiagram(lab.stack.stackName, lab.json as never);
+    const edge = (from: string, to: string) => diagram.edges.find((e) => e.from === from && e.to === to)?.label;
+    const bucketId = idOf('AWS::S3::Bucket', 'ClickstreamBucket');
+    const processorId = idOf('AWS::Lambda::Function', 'ClickstreamProcessor');
+    expect([
+      edge(apiId, nlbId),
+      edge(nlbId, serviceId),
+      edge(apiId, streamId),
+      edge(streamId, processorId),
+      edge(streamId, bucketId),
+      edge(processorId, tableId),
+    ]).toEqual(['through the VPC link', 'default, tcp 8080', 'POST puts records', 'transforms records with', 'delivers to', 'dynamodb: BatchGetItem']);
+    expect(diagram.nodes.find((n) => n.id === streamId)).toMatchObject({ what: 'Firehose stream' });
   });
 });
