@@ -315,3 +315,15 @@ describe('the architecture diagram (labs diagram)', () => {
     expect(diagram.nodes.find((n) => n.id === streamId)).toMatchObject({ what: 'Firehose stream' });
   });
 });
+
+describe('the lab guide', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'mythical-mysfits', 'README.md'), 'utf8');
+  test('names only outputs the stack has', () => {
+    const named = [...new Set([...guide.matchAll(/<([A-Z][A-Za-z]+)(?: output)?>/g)].map((m) => m[1]))];
+    expect(named.length).toBeGreaterThan(5);
+    expect(named.filter((n) => !(n in lab.json.Outputs!))).toEqual([]);
+  });
+  test('says first that deploying needs Docker, and how to deploy', () => {
+    expect(guide.split('\n').slice(0, 6).join('\n')).toMatch(/needs a running Docker engine[\s\S]*npm run deploy:mysfits/);
+  });
+});
