@@ -4,7 +4,9 @@
  * groups, roles, logs and the images. The properties that make a phase change fail no request are
  * asserted here; the lab guide explains them.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -641,6 +643,38 @@ describe('the lab guide', () => {
       for (const spec of DEPLOYABLES) expect(everyOutput).toContain(`${spec.outputPrefix}${suffix}`);
     }
     for (const named of ['NextPhaseCommand', 'TargetHealthCommand', 'DestroyCommand', 'ExpiresAt']) expect(guide).toContain(named);
+  });
+
+  test("its image clean-up command deletes exactly the images every phase's task definitions use, from the bootstrap repository", () => {
+    const block = /```sh\n(npx cdk synth MicroservicesLabStack -c phase=split[\s\S]*?)```/.exec(guide)![1];
+    const [synth, tagsLine, deleteLine] = block.split('\n');
+    expect(synth).toBe('npx cdk synth MicroservicesLabStack -c phase=split --quiet -o cdk.out.images');
+    expect(deleteLine).toBe('aws ecr batch-delete-image --repository-name "cdk-hnb659fds-container-assets-$ACCOUNT-$REGION" --image-ids $TAGS');
+    // Run the guide's own script on this test's split synth, placed where the guide's synth writes it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'images-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'cdk.out.images'));
+      const manifest = `${LABS.split.stack.artifactId}.assets.json`;
+      fs.copyFileSync(path.join(assemblyDir(LABS.split), manifest), path.join(dir, 'cdk.out.images', 'MicroservicesLabStack.assets.json'));
+      const script = /^TAGS=\$\(node -e '([^']+)' \| sort -u\)$/.exec(tagsLine)![1];
+      const out = execFileSync('node', ['-e', script], { cwd: dir, encoding: 'utf8' });
+      const tags = [...new Set(out.trim().split('\n'))].sort();
+      // The images every phase runs: the four task definitions of the split phase, and no other phase has more.
+      const imageTags = (lab: SynthesizedLab) =>
+        resources(lab, 'AWS::ECS::TaskDefinition').map(([, td]) => /:([0-9a-f]{64})"/.exec(JSON.stringify(td.Properties!.ContainerDefinitions[0].Image))![1]);
+      const everyPhase = [...new Set(BOARD_PHASES.flatMap((p) => imageTags(LABS[p])))].sort();
+      expect(tags).toEqual(everyPhase.map((t) => `imageTag=${t}`));
+      expect(tags).toHaveLength(DEPLOYABLES.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(guide).toMatch(/shared[\s\S]{0,200}another copy of this lab/);
+  });
+
+  test('its steps include the isolation of crashes and each service\'s own roles', () => {
+    expect(guide).toContain('## 6. Isolation of crashes');
+    expect(guide).toContain('aws ecs stop-task --cluster "$CLUSTER"');
+    expect(guide).toContain('taskDefinition.[family,taskRoleArn,executionRoleArn,containerDefinitions[0].user]');
   });
 
   test('its phase commands are the NextPhaseCommand outputs', () => {
