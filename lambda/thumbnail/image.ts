@@ -86,17 +86,20 @@ export function resizeToWidth(source: RgbaImage, width: number): RgbaImage {
   const stepX = source.width / width;
   const stepY = source.height / height;
   const src = source.data;
+  // Looked up once rather than per pixel: in jest's vm sandbox a global lookup is slow enough to make a
+  // 2048-pixel resize take 4 s instead of 50 ms (test/lambda/thumbnail-image.test.ts).
+  const { floor, min, max, round } = Math;
   for (let y = 0; y < height; y++) {
     const y0 = y * stepY;
-    const y1 = Math.min(source.height, y0 + stepY);
+    const y1 = min(source.height, y0 + stepY);
     for (let x = 0; x < width; x++) {
       const x0 = x * stepX;
-      const x1 = Math.min(source.width, x0 + stepX);
+      const x1 = min(source.width, x0 + stepX);
       let r = 0, g = 0, b = 0, a = 0, area = 0;
-      for (let sy = Math.floor(y0); sy < y1; sy++) {
-        const wy = Math.min(sy + 1, y1) - Math.max(sy, y0);
-        for (let sx = Math.floor(x0); sx < x1; sx++) {
-          const w = wy * (Math.min(sx + 1, x1) - Math.max(sx, x0));
+      for (let sy = floor(y0); sy < y1; sy++) {
+        const wy = min(sy + 1, y1) - max(sy, y0);
+        for (let sx = floor(x0); sx < x1; sx++) {
+          const w = wy * (min(sx + 1, x1) - max(sx, x0));
           const i = (sy * source.width + sx) * 4;
           const alpha = src[i + 3] * w;
           r += src[i] * alpha;
@@ -108,11 +111,11 @@ export function resizeToWidth(source: RgbaImage, width: number): RgbaImage {
       }
       const o = (y * width + x) * 4;
       if (a > 0) {
-        out[o] = Math.round(r / a);
-        out[o + 1] = Math.round(g / a);
-        out[o + 2] = Math.round(b / a);
+        out[o] = round(r / a);
+        out[o + 1] = round(g / a);
+        out[o + 2] = round(b / a);
       }
-      out[o + 3] = Math.round(a / area);
+      out[o + 3] = round(a / area);
     }
   }
   return { width, height, data: out };
