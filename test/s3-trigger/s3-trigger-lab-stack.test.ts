@@ -192,7 +192,7 @@ describe('outputs', () => {
   });
 
   test("the metric queries are valid JSON once the function's name is in", () => {
-    const parts: unknown[] = outputs.Step6Metrics.Value['Fn::Join'][1];
+    const parts: unknown[] = (outputs.Step6Metrics.Value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     const text = parts.map((p) => (typeof p === 'string' ? p : 'S3TriggerLabStack-Fn')).join('');
     const queries = JSON.parse(/--metric-data-queries '([^']+)'/.exec(text)![1]);
     expect(queries.map((q: any) => [q.MetricStat.Metric.MetricName, q.MetricStat.Stat])).toEqual([
