@@ -59,7 +59,7 @@ export function decodeImage(bytes: Uint8Array, format: ImageFormat, maxPixels: n
       useTArray: true,
       formatAsRGBA: true,
       maxResolutionInMP: maxPixels / 1e6,
-      maxMemoryUsageInMB: 768,
+      maxMemoryUsageInMB: 1024, // above what MAX_SOURCE_PIXELS lets through; the pixel limit refuses first
     });
     return { width: decoded.width, height: decoded.height, data: decoded.data };
   } catch (err) {

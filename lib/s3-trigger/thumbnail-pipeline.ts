@@ -57,9 +57,9 @@ export class ThumbnailPipeline extends Construct {
       entry: path.join(LAMBDA_DIR, 'thumbnail', 'index.ts'),
       description: `Writes a ${this.thumbnailWidth}-pixel-wide thumbnail of each image uploaded to the upload bucket to the thumbnail bucket.`,
       environment: { THUMBNAIL_BUCKET: this.thumbnailBucket.bucketName, THUMBNAIL_WIDTH: String(this.thumbnailWidth) },
-      // Decoding a large JPEG or PNG in JavaScript takes memory (up to 40 MP, 160 MB of pixels) and CPU,
-      // which scales with memory: 1 GB keeps a 10 MB upload well within the timeout.
-      memorySize: 1024,
+      // Decoding a large image in JavaScript takes memory and CPU (which scales with memory): the largest
+      // the handler accepts, 25 MP, peaked at 0.9 GB and took 7 s on one core (see MAX_SOURCE_PIXELS).
+      memorySize: 1536,
       timeout: Duration.seconds(60),
     });
     this.function = this.thumbnailer.function;

@@ -114,11 +114,11 @@ describe('the trigger', () => {
 });
 
 describe('the function', () => {
-  test('is a LabFunction: its own log group (deleted with the stack), Node.js 24 on arm64, 1 GB, 60 s', () => {
+  test('is a LabFunction: its own log group (deleted with the stack), Node.js 24 on arm64, 1.5 GB, 60 s', () => {
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
-      MemorySize: 1024,
+      MemorySize: 1536,
       Timeout: 60,
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: { Ref: expect.stringMatching(/^ThumbnailsThumbnailerLogGroup/) } },
