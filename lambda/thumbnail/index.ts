@@ -23,6 +23,11 @@ export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
 export const MAX_SOURCE_PIXELS = 25_000_000;
 /** What every thumbnail's key starts with. */
 export const THUMBNAIL_PREFIX = 'resized-';
+/**
+ * The longest key S3 stores: "a sequence of Unicode characters whose UTF-8 encoding is at most 1,024 bytes
+ * long" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html).
+ */
+export const MAX_KEY_BYTES = 1024;
 /** The thumbnail widths the function accepts (the lab's `thumbnailWidth` setting checks the same range). */
 export const WIDTH_RANGE = { min: 16, max: 2048 } as const;
 
@@ -93,6 +98,10 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
     const eventSize = Number(record.s3.object.size);
     if (eventSize === 0) return skip('the object is empty (zero bytes)');
     if (eventSize > maxBytes) return skip(`the object is ${eventSize} bytes, over the limit of ${maxBytes} bytes (10 MiB)`);
+    const outKey = thumbnailKey(key);
+    if (Buffer.byteLength(outKey) > MAX_KEY_BYTES) {
+      return skip(`its thumbnail's key, ${THUMBNAIL_PREFIX}<key>, would be ${Buffer.byteLength(outKey)} bytes long, over S3's limit of ${MAX_KEY_BYTES}`);
+    }
 
     let bytes: Uint8Array;
     try {
@@ -127,7 +136,6 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
       if (err instanceof UnreadableImageError) return skip(`it is ${err.message}`);
       throw err;
     }
-    const outKey = thumbnailKey(key);
     await s3.send(
       new PutObjectCommand({ Bucket: outputBucket, Key: outKey, Body: thumbnail.bytes, ContentType: CONTENT_TYPES[format] }),
     );

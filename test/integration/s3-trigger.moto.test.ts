@@ -160,6 +160,12 @@ describe('the thumbnail function', () => {
     await expectSkipped(eventFor('broken.jpg', size), /not a readable JPEG/);
   });
 
+  test("an object whose thumbnail's key would be over S3's 1,024 bytes is skipped, not retried", async () => {
+    const key = `${'k'.repeat(1016)}.jpg`; // 1,020 bytes: S3 takes it; resized-<key> would be 1,028
+    const size = await put(key, SAMPLE_JPEG);
+    await expectSkipped(eventFor(key, size), /would be 1028 bytes long, over S3's limit of 1024/);
+  });
+
   test('an object deleted before the function ran (or a test event for a key never uploaded) is skipped', async () => {
     await expectSkipped(eventFor('never-uploaded.jpg', 1234), /no longer exists/);
   });
