@@ -13,7 +13,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { CONTENT_TYPES, ImageTooLargeError, makeThumbnail, sniffFormat, UnreadableImageError } from './image';
 
-/** Objects larger than this are skipped: 10 MiB, well within what the function's memory decodes. */
+/** Objects larger than this are skipped without being decoded: 10 MiB (what decodes is bounded by MAX_SOURCE_PIXELS too). */
 export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
 /**
  * Images with more pixels than this are skipped before decoding: 25 MP. Decoding a 25 MP JPEG in
@@ -78,6 +78,7 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
   const maxBytes = deps.maxBytes ?? MAX_SOURCE_BYTES;
   const maxPixels = deps.maxPixels ?? MAX_SOURCE_PIXELS;
   const log = deps.log ?? ((line: string) => console.log(line));
+  const tooLarge = (size: number) => `the object is ${size} bytes, over the limit of ${maxBytes} bytes (${+(maxBytes / 2 ** 20).toFixed(2)} MiB)`;
 
   async function processRecord(record: S3EventRecord): Promise<RecordOutcome> {
     const bucket = record.s3?.bucket?.name ?? '(no bucket)';
@@ -97,7 +98,7 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
     if (bucket === outputBucket) return skip(`it is in the thumbnail bucket itself; writing there again would trigger a loop`);
     const eventSize = Number(record.s3.object.size);
     if (eventSize === 0) return skip('the object is empty (zero bytes)');
-    if (eventSize > maxBytes) return skip(`the object is ${eventSize} bytes, over the limit of ${maxBytes} bytes (10 MiB)`);
+    if (eventSize > maxBytes) return skip(tooLarge(eventSize));
     const outKey = thumbnailKey(key);
     if (Buffer.byteLength(outKey) > MAX_KEY_BYTES) {
       return skip(`its thumbnail's key, ${THUMBNAIL_PREFIX}<key>, would be ${Buffer.byteLength(outKey)} bytes long, over S3's limit of ${MAX_KEY_BYTES}`);
@@ -114,7 +115,7 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
       }
       if (size > maxBytes) {
         (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
-        return skip(`the object is ${size} bytes, over the limit of ${maxBytes} bytes (10 MiB)`);
+        return skip(tooLarge(size));
       }
       bytes = await object.Body!.transformToByteArray();
     } catch (err) {
