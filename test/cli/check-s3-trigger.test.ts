@@ -135,6 +135,23 @@ test('a failed delete is reported as a FAIL naming the object, not thrown', asyn
   expect(results[2]).toMatchObject({ name: 'test objects removed', status: 'FAIL', detail: expect.stringContaining('could not delete s3://uploads/labs-check/') });
 });
 
+test.each([
+  ['the upload bucket', { ...OUTPUTS, UploadBucketName: 'deleted-by-hand' }, 'SKIP'],
+  ['the thumbnail bucket', { ...OUTPUTS, ThumbnailBucketName: 'deleted-by-hand' }, 'PASS'],
+])('%s deleted by hand: a FAIL that says so, not an error, and the upload (if any) removed', async (_name, outputs, cleanup) => {
+  const fake = workingPipeline(200);
+  const { context, sleeps } = contextWith(fake.s3, outputs);
+  const results = await s3TriggerChecks.run(context);
+  expect(results.map((r) => [r.name, r.status])).toEqual([
+    ['thumbnail appears', 'FAIL'],
+    ['thumbnail width', 'SKIP'],
+    ['test objects removed', cleanup],
+  ]);
+  expect(results[0].detail).toBe('the bucket deleted-by-hand (a stack output) does not exist: the stack is broken; redeploy or destroy it');
+  expect(sleeps.length).toBeLessThanOrEqual(1);
+  expect(fake.buckets.get('uploads')!.size).toBe(0);
+});
+
 test('the plan, and a stack deployed without the outputs', async () => {
   expect(s3TriggerChecks.plan(stack(OUTPUTS))).toEqual([
     'Uploads a 64x48 PNG as labs-check/<time>-<random>.png to uploads,',

@@ -83,22 +83,41 @@ export const s3TriggerChecks: LabChecks = {
     const logs = o.logGroup ? ` See what the function logged: aws logs tail ${o.logGroup} --since 10m` : '';
     const results: CheckResult[] = [];
 
+    // A bucket the outputs name but that is gone is a broken lab (a FAIL), not a reason to stop every check.
+    const gone = (bucket: string) => `the bucket ${bucket} (a stack output) does not exist: the stack is broken; redeploy or destroy it`;
+
     progress(`Uploading s3://${o.upload}/${key}`);
-    await s3.send(new PutObjectCommand({ Bucket: o.upload, Key: key, Body: checkImage(), ContentType: 'image/png' }));
+    try {
+      await s3.send(new PutObjectCommand({ Bucket: o.upload, Key: key, Body: checkImage(), ContentType: 'image/png' }));
+    } catch (err) {
+      if (!isError(err, ['NoSuchBucket'])) throw err;
+      return [
+        { name: NAMES.appears, status: 'FAIL', detail: gone(o.upload) },
+        { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },
+        { name: NAMES.cleanup, status: 'SKIP', detail: 'nothing was uploaded' },
+      ];
+    }
     try {
       let thumbnail: Uint8Array | undefined;
-      for (let attempt = 1; attempt <= THUMBNAIL_POLL.attempts && !thumbnail; attempt++) {
+      let thumbnailBucketGone = false;
+      for (let attempt = 1; attempt <= THUMBNAIL_POLL.attempts && !thumbnail && !thumbnailBucketGone; attempt++) {
         await sleep(THUMBNAIL_POLL.intervalMs);
         try {
           const object = await s3.send(new GetObjectCommand({ Bucket: o.thumbnails, Key: thumbnailKey }));
           thumbnail = await object.Body!.transformToByteArray();
         } catch (err) {
-          if (!isError(err, ['NoSuchKey'])) throw err;
+          thumbnailBucketGone = isError(err, ['NoSuchBucket']);
+          if (!thumbnailBucketGone && !isError(err, ['NoSuchKey'])) throw err;
           if (attempt % 5 === 0) progress(`No s3://${o.thumbnails}/${thumbnailKey} yet (${(attempt * THUMBNAIL_POLL.intervalMs) / 1000} s)`);
         }
       }
       const waited = `${(THUMBNAIL_POLL.intervalMs * THUMBNAIL_POLL.attempts) / 1000} s`;
-      if (!thumbnail) {
+      if (thumbnailBucketGone) {
+        results.push(
+          { name: NAMES.appears, status: 'FAIL', detail: gone(o.thumbnails) },
+          { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },
+        );
+      } else if (!thumbnail) {
         results.push(
           { name: NAMES.appears, status: 'FAIL', detail: `no s3://${o.thumbnails}/${thumbnailKey} ${waited} after the upload: S3 did not invoke the function, or it failed.${logs}` },
           { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },
@@ -130,13 +149,14 @@ function measure(bytes: Uint8Array, width: number, logs: string): CheckResult {
   return { name: NAMES.width, status: 'PASS', detail: `${seen}, as ThumbnailWidth ${width} and the ${CHECK_IMAGE.width}x${CHECK_IMAGE.height} upload make it` };
 }
 
-/** Deletes every object given (a missing one is fine: S3's delete succeeds either way). */
+/** Deletes every object given (a missing object or bucket is fine: there is nothing left to remove). */
 async function removeObjects(context: CheckContext, objects: Array<[string, string]>): Promise<CheckResult> {
   const failed: string[] = [];
   for (const [bucket, key] of objects) {
     try {
       await context.session.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
     } catch (err) {
+      if (isError(err, ['NoSuchBucket', 'NoSuchKey'])) continue;
       failed.push(`s3://${bucket}/${key} (${(err as Error).name ?? 'error'}: ${(err as Error).message})`);
     }
   }
