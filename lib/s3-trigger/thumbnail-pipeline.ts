@@ -10,7 +10,7 @@ import { LabFunction } from '../shared/lab-function';
 import { labBucket } from '../shared/lab-bucket';
 import { THUMBNAIL_PREFIX, WIDTH_RANGE } from '../../lambda/thumbnail';
 
-/** The key suffixes whose uploads invoke the function (S3 compares them as written, so lower case). */
+/** The key suffixes whose uploads invoke the function (lower case; the guide tells students to name files so). */
 export const IMAGE_SUFFIXES: readonly string[] = ['.jpg', '.jpeg', '.png'];
 
 /** Properties of a `ThumbnailPipeline`. */
