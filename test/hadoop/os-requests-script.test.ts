@@ -15,9 +15,12 @@
  *
  * Fixtures: `cloudfront-sample.log` holds lines as CloudFront writes them (and as the EMR sample data holds
  * them): `#Version` and `#Fields` header lines, then tab-separated fields, the user agent URL-encoded.
- * `cloudfront-docs-example.log` holds the form CloudFront's documentation prints
- * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html):
- * today's 33 fields, separated by spaces.
+ * `cloudfront-docs-example.log` is, byte for byte, the example log file of CloudFront's documentation
+ * (its source: https://github.com/awsdocs/amazon-cloudfront-developer-guide/blob/8b3fadf099763c36ced1d9bd0b624b622336775a/doc_source/AccessLogs.md,
+ * "The following is an example log file for a web distribution"): today's 33 fields separated by tabs, one
+ * line with a trailing tab. The current pages
+ * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/standard-logs-reference.html) print
+ * such lines with spaces for readability, so the test also reads the same lines with every tab a space.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -28,8 +31,10 @@ const script = fs.readFileSync(OS_REQUESTS_SCRIPT, 'utf8');
 const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8').split('\n').filter(Boolean);
 /** Lines exactly as CloudFront writes them: tab-separated. */
 const logLines = fixture('cloudfront-sample.log');
-/** The documentation's space-separated form of today's 33-field lines. */
-const docsLines = fixture('cloudfront-docs-example.log');
+/** The documentation's example log file, as it is: today's 33 tab-separated fields. */
+const docsTabbed = fixture('cloudfront-docs-example.log');
+/** The same lines as documentation pages print them, with spaces. */
+const docsLines = docsTabbed.map((line) => line.replace(/\t/g, ' '));
 
 /** A sample-data line (tab-separated, as CloudFront writes it) with the given user agent. */
 const withUserAgent = (ua: string) => ['2014-07-10', '10:00:00', 'LHR3', '4260', '10.0.0.15', 'GET', 'h.cloudfront.net', '/x', '200', '-', ua].join('\t');
@@ -47,7 +52,7 @@ const SPACED = {
   manySpaces: withUserAgent(USER_AGENTS.MacOS).replace(/\t/g, '   '),
   mixed: withUserAgent(USER_AGENTS.MacOS).replace(/\t/g, ' \t '),
 };
-const allLines = [...logLines, ...docsLines, ...Object.values(USER_AGENTS).map(withUserAgent), ...Object.values(SPACED), '#Version: 1.0'];
+const allLines = [...logLines, ...docsTabbed, ...docsLines, ...Object.values(USER_AGENTS).map(withUserAgent), ...Object.values(SPACED), '#Version: 1.0'];
 
 /** The script without its `--` comment lines. */
 const statements = script
@@ -227,10 +232,13 @@ describe('its regular expression over CloudFront log lines, run by Java as Regex
     }
   });
 
-  test('the documentation form: 33 space-separated fields, as the #Fields line lists them', () => {
-    const names = docsLines[1].replace('#Fields: ', '').split(' ');
+  test("the documentation's example: 33 tab-separated fields, as the #Fields line lists them", () => {
+    const names = docsTabbed[1].replace('#Fields: ', '').split(' ');
     expect(names).toHaveLength(33);
-    for (const line of docsLines.slice(2)) expect(line.split(' ')).toHaveLength(33);
+    for (const line of docsTabbed.slice(2)) {
+      expect(line).not.toContain(' ');
+      expect(line.replace(/\t$/, '').split('\t')).toHaveLength(33);
+    }
   });
 
   test('the JavaScript pre-check agrees with Java on every line', () => {
@@ -262,7 +270,13 @@ describe('its regular expression over CloudFront log lines, run by Java as Regex
     for (const line of Object.values(SPACED)) expect(deserialize(line)).toEqual(tabbed);
   });
 
-  test("reads the documentation's 33-field lines, the further fields left out", () => {
+  test("reads the documentation's 33-field lines, tabbed or printed with spaces, the further fields left out", () => {
+    for (const lines of [docsTabbed, docsLines]) expect(deserialize(lines[2])).toEqual(deserialize(docsTabbed[2]));
+    expect(deserialize(docsTabbed[5])).toEqual(deserialize(docsLines[5]));
+    expect(deserialize(docsTabbed[5])?.referrer).toBe('http://www.example.com/');
+    // curl's user agent has no parenthesised system: the line is not counted, as in the tutorial.
+    expect(docsTabbed[7]).toContain('\tcurl/7.55.1\t');
+    expect(deserialize(docsTabbed[7])).toBeUndefined();
     expect(deserialize(docsLines[2])).toEqual({
       request_date: '2019-12-04',
       request_time: '21:02:31',
@@ -278,7 +292,7 @@ describe('its regular expression over CloudFront log lines, run by Java as Regex
       browser: 'Safari',
       browser_version: '537.36',
     });
-    expect(deserialize(docsLines[4])?.referrer).toBe('http://www.example.com/');
+    expect(deserialize(docsLines[5])?.referrer).toBe('http://www.example.com/');
   });
 
   test('the OS is the first token inside the parentheses, the browser the last Name/Version of the user agent', () => {
