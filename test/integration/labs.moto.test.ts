@@ -114,6 +114,10 @@ async function expectDecoysUntouched() {
   expect(w.securityGroups).toContain(d.securityGroup);
   expect(w.buckets[d.bucket]).toBe(4);
   expect(w.buckets[d.otherStackBucket]).toBe(0);
+  expect(w.buckets[d.projectTagOnlyBucket]).toBe(4);
+  expect(w.buckets[d.otherRegionBucket]).toBe(4);
+  expect(w.instances[d.noStackTagInstance]).toBe('running');
+  expect(w.instances[d.emptyStackTagInstance]).toBe('running');
   expect(w.logGroups).toContain(d.logGroup);
   expect(w.emr[d.emrCluster]).toBe('WAITING');
   expect(w.stacks[OTHER]).toBe('CREATE_COMPLETE');
