@@ -369,6 +369,35 @@ test('extend moves the expiry schedule in place, keeping its other fields, and l
   expect(st.extended).toBe(true);
 });
 
+test('extend never moves the expiry earlier without --yes: it prints the plan and points at labs destroy', async () => {
+  const group = `${STATIC}-expiry`;
+  // 48 hours left, or more: --hours 1 would move the deletion about 47 hours earlier.
+  const at = new Date(Math.ceil((Date.now() + 48 * 3_600_000) / 60_000) * 60_000).toISOString().slice(0, 19);
+  const { name } = await seedExpirySchedule(c, s.stackIds[STATIC], group, at);
+  listScheduleInStack(s.stackIds[STATIC], name, group);
+  const expression = async () => (await c.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group }))).ScheduleExpression;
+
+  const dry = await labs('extend', STATIC, '--hours', '1');
+  expect(dry.code).toBe(0);
+  expect(dry.out).toMatch(/--hours 1 moves that EARLIER, to .* UTC: 1d 2[23]h sooner\./);
+  expect(dry.out).toContain(`to delete it now, run: labs destroy ${STATIC}`);
+  expect(dry.out).toContain(`Dry run: nothing was changed. To do it, run: labs extend ${STATIC} --hours 1 --yes`);
+  expect(await expression()).toBe(`at(${at})`);
+
+  // Later is not a destructive change: no --yes needed.
+  const later = await labs('extend', STATIC, '--hours', '72');
+  expect(later.code).toBe(0);
+  expect(later.out).toContain(`${STATIC} now deletes itself at`);
+  const moved = await expression();
+  expect(moved).not.toBe(`at(${at})`);
+
+  const yes = await labs('extend', STATIC, '--hours', '1', '--yes');
+  expect(yes.code).toBe(0);
+  expect(yes.out).toContain(`${STATIC} now deletes itself at`);
+  const when = new Date(`${/^at\((.*)\)$/.exec((await expression())!)![1]}Z`).getTime();
+  expect(when).toBeLessThanOrEqual(Date.now() + 3_600_000 + 60_000);
+});
+
 test('extend says so, in one line, when the lab never expires', async () => {
   const { code, err } = await labs('extend', HADOOP, '--hours', '2');
   expect(code).toBe(4);

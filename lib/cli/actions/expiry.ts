@@ -138,12 +138,18 @@ export interface ExtendResult {
   readonly to: Date;
 }
 
+/** `hours` from `now`, rounded up to the minute as the deploy rounds: where `labs extend` moves the expiry. */
+export function extendedTime(hours: number, now: Date): Date {
+  return new Date(computeExpiry(now, hours).ExpiresAt);
+}
+
 /**
  * Moves the stack's expiry to `hours` from `now` (rounded up to the minute, as the deploy does), in place:
- * GetSchedule, then UpdateSchedule with all its fields.
+ * GetSchedule, then UpdateSchedule with all its fields. Whether that is earlier than the current time is the
+ * caller's to check (`labs extend` asks for --yes).
  */
 export async function extendExpiry(session: AwsSession, schedule: ExpirySchedule, hours: number, now: Date = new Date()): Promise<ExtendResult> {
-  const to = new Date(computeExpiry(now, hours).ExpiresAt);
+  const to = extendedTime(hours, now);
   const end = schedule.schedule.EndDate;
   if (end && end.getTime() < to.getTime()) {
     // Past its end date the schedule never fires, and the lab would never expire.
