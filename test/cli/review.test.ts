@@ -10,6 +10,7 @@ import * as path from 'path';
 import { readTemplates, synthFailure } from '../../lib/cli/assembly';
 import { runReview } from '../../lib/cli/commands/review';
 import { CliError } from '../../lib/cli/errors';
+import { EXIT } from '../../lib/cli/exit-codes';
 import { run } from '../../lib/cli/main';
 import { LintFinding, Linter, parseCfnLintJson } from '../../lib/cli/review/lint';
 import { nagFindings } from '../../lib/cli/review/nag';
@@ -131,11 +132,15 @@ test('with no change, one line', async () => {
   expect(report).toBe('No infrastructure change against main: every stack synthesizes to the same template.');
 });
 
-test('--fail-on-destroy: a destructive change exits 2 after the report; a harmless one passes', async () => {
+test('--fail-on-destroy: a destructive change exits with its own status after the report; a harmless one passes', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'review-')), 'review.md');
   await expect(
     runReview(['DestroyStack'], { base: 'main', baseTemplates: BASE, templates: HEAD, failOnDestroy: true, output: out }, undefined, undefined, fixtureLinter),
-  ).rejects.toEqual(new CliError('the change destroys or replaces 2 resources (--fail-on-destroy)', 2));
+  ).rejects.toEqual(new CliError('the change destroys or replaces 2 resources (--fail-on-destroy)', EXIT.destructiveChange));
+  // Not a status that means something else (2 is "AWS is not set up"), and the README's table says what it means.
+  expect(Object.entries(EXIT).filter(([, code]) => code === EXIT.destructiveChange)).toHaveLength(1);
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  expect(readme).toMatch(new RegExp(`^\\| ${EXIT.destructiveChange} \\| .*labs review --fail-on-destroy.*destroys or replaces`, 'm'));
   expect(fs.readFileSync(out, 'utf8')).toContain('## DestroyStack');
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   await expect(fixtureReview(['UpdateStack', 'CreateStack'], { failOnDestroy: true })).resolves.toContain('## UpdateStack');

@@ -177,6 +177,11 @@ test('status lists every lab stack, what bills in it and what deleted stacks lef
   for (const decoy of Object.values(s.decoys)) expect(everything).not.toContain(decoy);
   expect(everything).not.toContain(OTHER);
   expect(report.usdPerHour).toBeGreaterThan(0);
+  // Money is rounded to what the table shows (the leftover 8 GiB gp3 volume alone is 0.000876712... $/h).
+  const amounts: number[] = [];
+  JSON.parse(out, (key, value) => (/^usd/i.test(key) && typeof value === 'number' && amounts.push(value), value));
+  expect(amounts.length).toBeGreaterThan(5);
+  for (const usd of amounts) expect(String(usd)).toMatch(/^\d+(\.\d{1,4})?$/);
 
   const text = await labs('status');
   expect(text.code).toBe(0);
@@ -440,6 +445,14 @@ test('the installed command: exit codes and one-line errors, no stack trace, no 
   const unreachable = cli(['status'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
   expect(unreachable.status).toBe(2);
   expect(unreachable.stderr).toMatch(/^labs: Cannot reach AWS at 127\.0\.0\.1:9 \(ECONNREFUSED\).*\n$/);
+  // A region moto does not know: whatever error that is, one line and a non-zero exit; --debug shows the trace.
+  const badRegion = cli(['status', '--region', 'eu-west-9'], { AWS_MAX_ATTEMPTS: '1' });
+  expect(badRegion.status).not.toBe(0);
+  expect(badRegion.stderr).toMatch(/^labs: [^\n]*\n$/);
+  expect(badRegion.stdout).toBe('');
+  const debug = cli(['status', '--region', 'eu-west-9', '--debug'], { AWS_MAX_ATTEMPTS: '1' });
+  expect(debug.status).toBe(badRegion.status);
+  if (/unexpected error/.test(badRegion.stderr)) expect(debug.stderr).toMatch(/\n +at /);
   const usage = cli(['extend', STATIC, '--hours', '500']);
   expect(usage.status).toBe(1);
   expect(usage.stderr).toContain('"500" is not allowed: a whole number of hours from 1 to 168.');
