@@ -41,7 +41,7 @@ export async function runReview(
     const base = readTemplates(baseDir);
     const names = selectStacks([...head, ...base.filter((b) => !head.some((h) => h.name === b.name))], stackNames).map((s) => s.name);
     const pick = <T extends { name: string }>(stacks: T[]) => stacks.filter((s) => names.includes(s.name));
-    return reviewStacks(options.base, pick(base), pick(head), linter);
+    return reviewStacks(options.base, pick(base), pick(head), linter, stackNames);
   };
   let review;
   if (options.baseTemplates || options.templates) {
