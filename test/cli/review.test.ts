@@ -87,7 +87,11 @@ describe('the report on fixture pairs', () => {
   test('a resource replaced through the generation in its construct path is paired, with its differing values and causes', () => {
     const s = section(report, 'GenerationStack');
     // Without pairing this read "3 to add, 0 to change, 0 to replace, 3 to destroy", the types nowhere.
-    expect(s).toContain('0 resources to add, 0 to change, 3 to replace, 0 to destroy.');
+    expect(s).toContain('0 resources to add, 0 to change, 4 to replace, 0 to destroy.');
+    // The same construct path, the generation appended to the logical id (as the cluster's nodes do it); a
+    // long value is shown from where it starts to differ.
+    expect(s).toContain('| `ControlPlaneInstanceE5605C953499352f01a2905a` → `ControlPlaneInstanceE5605C95de809c1eed8e5039` | AWS::EC2::Instance | new logical id, UserData | UserData (replaces) |');
+    expect(s).toMatch(/- `UserData`: `…[^`]*_URL='generation-cd204884'[^`]*` → `…[^`]*_URL='generation-398ed9d4'[^`]*` \(forces replacement\)\n/);
     expect(s).toContain(
       '| `Worker1a2b3c4dInstance9A8B7C6D` → `Worker5e6f7a8bInstance1C2D3E4F` | AWS::EC2::Instance | new logical id, InstanceType | InstanceType (replaces) |',
     );

@@ -1,10 +1,12 @@
 /**
  * Resources replaced through their logical id. Some constructs put a generation (a short hash of what they
  * are built from) in a construct id, so that a change makes a new resource rather than an update: the
- * container cluster's readiness wait condition carries its cluster's generation (`ClusterReady/Handle1a2b3c4d`).
- * CloudFormation then sees one resource destroyed and another added; a reviewer sees one resource replaced.
- * This pairs them: same type, same construct path (`aws:cdk:path` metadata, else the logical id without
- * CDK's hash suffix) but for the generation token.
+ * container cluster's readiness wait condition carries its cluster's generation (`ClusterReady/Handle1a2b3c4d`),
+ * and its nodes add it to their logical ids (`ControlPlaneInstanceE5605C95` + `3499352f01a2905a`, construct
+ * path `ControlPlane/Instance` either way). CloudFormation then sees one resource destroyed and another added;
+ * a reviewer sees one resource replaced. This pairs them: same type, same construct path (`aws:cdk:path`
+ * metadata) but for generation tokens; without that metadata, the logical id without CDK's hash suffix, if
+ * it holds a generation token.
  */
 import { CfnResource } from '../cost/resolve';
 
@@ -12,17 +14,22 @@ import { CfnResource } from '../cost/resolve';
 const GENERATION = /[0-9a-f]*[0-9][0-9a-f]*/gi;
 const isGenerationToken = (token: string) => token.length >= 6;
 
-/** The path a resource is matched by, with its generation tokens blanked, or undefined if it has none. */
+/**
+ * The type and path a resource is matched by, with generation tokens blanked: its construct path, or
+ * (without one) its logical id if that holds a generation. Undefined when there is nothing to match by.
+ */
 export function generationKey(logicalId: string, resource: CfnResource): string | undefined {
   const recorded = resource.Metadata?.['aws:cdk:path'];
-  // CDK ends every logical id with 8 upper-case hex digits of the path's hash: not a generation.
-  const path = typeof recorded === 'string' ? recorded : logicalId.replace(/[0-9A-F]{8}$/, '');
   let found = false;
-  const key = path.replace(GENERATION, (token) => {
-    if (!isGenerationToken(token)) return token;
-    found = true;
-    return '#';
-  });
+  const blank = (text: string) =>
+    text.replace(GENERATION, (token) => {
+      if (!isGenerationToken(token)) return token;
+      found = true;
+      return '#';
+    });
+  if (typeof recorded === 'string') return `${resource.Type} ${blank(recorded)}`;
+  // CDK ends a logical id with 8 upper-case hex digits of the path's hash: not a generation.
+  const key = blank(logicalId.replace(/[0-9A-F]{8}$/, ''));
   return found ? `${resource.Type} ${key}` : undefined;
 }
 

@@ -25,13 +25,33 @@ const NONE = '(none)';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** The whole text of a value, intrinsics rendered, whitespace runs as one space. */
+function fullText(value: unknown): string {
+  const rendered: unknown = typeof value === 'object' && value !== null ? renderIntrinsics(value) : value;
+  return (typeof rendered === 'string' ? rendered : JSON.stringify(rendered)).replace(/\s+/g, ' ');
+}
+
 /** A value as a reader reads it: `t3.small`, `80`, `${Bucket}`, `${Bucket.Arn}/*`, `["s3:GetObject","s3:PutObject"]`. */
 export function showValue(value: unknown): string {
   if (value === undefined) return NONE;
-  const rendered: unknown = typeof value === 'object' && value !== null ? renderIntrinsics(value) : value;
-  let text = typeof rendered === 'string' ? rendered : JSON.stringify(rendered);
-  text = text.replace(/\s+/g, ' ');
+  const text = fullText(value);
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
+}
+
+/**
+ * Two long values that start alike (a user-data script, a generated name) are shown from a little before
+ * where they first differ, so the difference is on screen.
+ */
+function showPair(before: unknown, after: unknown): { before: string; after: string } {
+  if (before === undefined || after === undefined) return { before: showValue(before), after: showValue(after) };
+  const [a, b] = [fullText(before), fullText(after)];
+  if (a.length <= MAX_VALUE_CHARS && b.length <= MAX_VALUE_CHARS) return { before: a, after: b };
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (i < MAX_VALUE_CHARS - 20) return { before: showValue(before), after: showValue(after) };
+  const from = i - 20;
+  const window = (t: string) => `…${t.slice(from, from + MAX_VALUE_CHARS - 2)}${t.length > from + MAX_VALUE_CHARS - 2 ? '…' : ''}`;
+  return { before: window(a), after: window(b) };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -62,7 +82,7 @@ export function valueChanges(path: string, before: unknown, after: unknown, out:
       return out;
     }
   }
-  out.push({ path, before: showValue(before), after: showValue(after) });
+  out.push({ path, ...showPair(before, after) });
   return out;
 }
 
