@@ -314,7 +314,7 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
       : SHOWN[resources[id].Type]?.kind ?? generic(resources[id].Type)?.kind ?? (isDeployStep(resources[id].Type) ? 'deploy' : extra.has(id) ? 'compute' : 'plumbing'),
     group: groupOf.get(id),
   }));
-  if (edges.list().some((e) => e.from === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
+  if (edges.list().some((e) => e.from === INTERNET || e.to === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
 
   const nodeIds = new Set(nodes.map((n) => n.id));
   const foldedInto: Record<string, string> = {};
