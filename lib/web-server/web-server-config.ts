@@ -25,6 +25,9 @@ export const WWW_DIR = '/var/www';
 /** Where the lab's own files go for a `bare` server (and, for `lamp`, a copy of what was installed). */
 export const LAB_FILES_DIR = '/home/ec2-user/lab-files';
 
+/** Where AL2023's mod_ssl reads the default virtual host's key (private/localhost.key) and certificate (certs/localhost.crt). */
+export const TLS_DIR = '/etc/pki/tls';
+
 /** The database the PHP page reads, and the MariaDB user it reads it as (SELECT only, from localhost). */
 export const LAB_DATABASE = 'course_lab';
 export const LAB_DATABASE_USER = 'webapp';

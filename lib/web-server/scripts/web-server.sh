@@ -23,6 +23,7 @@
   WWW_DIR='__WWW_DIR__'                   # /var/www on the instance
   LAB_FILES_DIR='__LAB_FILES_DIR__'       # the lab's files for the student
   DB_CONFIG_FILE='__DB_CONFIG_FILE__'     # the PHP page's connection settings
+  TLS_DIR='__TLS_DIR__'                   # where mod_ssl's default virtual host reads its key and certificate
   LAB_DATABASE='__LAB_DATABASE__'
   LAB_DATABASE_USER='__LAB_DATABASE_USER__'
   PHP_PAGE='__PHP_PAGE__'
@@ -183,16 +184,18 @@ create_lab_database() {
   unset password
 }
 
-# The guide's optional TLS step: mod_ssl's default virtual host on 443 with a self-signed certificate for
-# the instance's public name (browsers warn: no certificate authority signed it).
+# The guide's optional TLS step: mod_ssl's default virtual host on 443 (its ssl.conf reads
+# $TLS_DIR/certs/localhost.crt and $TLS_DIR/private/localhost.key) with a self-signed certificate for the
+# instance's public name, replacing the one mod_ssl generated at Apache's first start (browsers warn either
+# way: no certificate authority signed it).
 enable_https() {
   step 'serve HTTPS with a self-signed certificate'
   local name
   name=$(imds public-hostname || true)
   [[ -n $name ]] || name=$(imds local-hostname)
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$name" -addext "subjectAltName=DNS:$name" \
-    -keyout /etc/pki/tls/private/localhost.key -out /etc/pki/tls/certs/localhost.crt 2>/dev/null
-  chmod 0600 /etc/pki/tls/private/localhost.key
+    -keyout "$TLS_DIR/private/localhost.key" -out "$TLS_DIR/certs/localhost.crt" 2>/dev/null
+  chmod 0600 "$TLS_DIR/private/localhost.key"
   systemctl restart httpd
 }
 
