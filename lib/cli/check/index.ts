@@ -3,8 +3,9 @@
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
 import { LabChecks } from './types';
+import { WEB_SERVER_CHECKS } from './web-server';
 
-export const LAB_CHECKS: readonly LabChecks[] = [];
+export const LAB_CHECKS: readonly LabChecks[] = [WEB_SERVER_CHECKS];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {
