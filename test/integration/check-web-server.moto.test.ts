@@ -71,7 +71,7 @@ async function securityGroup(stackName: string, rules: Array<{ port: number; cid
 
 /** A fetch that serves `pages` by URL (a missing one is a refused connection). */
 function fakeFetch(pages: Record<string, { status: number; body: string }>): typeof fetch {
-  return (async (input: RequestInfo | URL) => {
+  return (async (input: string | URL | Request) => {
     const page = pages[String(input)];
     if (!page) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     return new Response(page.body, { status: page.status });
