@@ -27,14 +27,12 @@ export function sessionManagerStatement(): iam.PolicyStatement {
 }
 
 /**
- * Lets Session Manager reach the instances of `role`: an inline policy of the role with
- * `sessionManagerStatement()`, and the cdk-nag acknowledgment of its `*` on that role alone.
+ * The inline policy document an instance role carries for Session Manager (`inlinePolicies: { SsmAgent:
+ * sessionManagerPolicy() }`): inline, so it lives and dies with the role and no other role can attach it.
+ * Acknowledge cdk-nag's finding on its `*` with `acknowledgeSessionManagerWildcard(role)`.
  */
-export function allowSessionManager(role: iam.Role): void {
-  role.attachInlinePolicy(
-    new iam.Policy(role, 'SessionManagerPolicy', { statements: [sessionManagerStatement()] }),
-  );
-  acknowledgeSessionManagerWildcard(role);
+export function sessionManagerPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({ statements: [sessionManagerStatement()] });
 }
 
 /** cdk-nag's IAM5 finding on the Session Manager statement's `*`, acknowledged on `scope` (the role) only. */

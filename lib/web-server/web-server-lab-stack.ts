@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { al2023Instance } from '../shared/al2023-instance';
 import { BootstrapReadiness } from '../shared/bootstrap-readiness';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
-import { allowSessionManager } from '../shared/session-manager';
+import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 import { SITE_CONTENT_DIR } from '../shared/static-site/site-content';
 import { renderUserDataScript } from '../shared/user-data-script';
 import { DEFAULT_WEB_SERVER_INSTANCE_TYPE } from './settings';
@@ -90,8 +90,11 @@ export class WebServerLabStack extends LabStack {
     const role = new iam.Role(this, 'ServerRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: `Web server of ${this.stackName}: SSM sessions, read the site and the PHP page it serves.`,
+      // Session Manager's five agent actions, not AmazonSSMManagedInstanceCore (which also reads every
+      // parameter in the account, and runs documents this lab never sends).
+      inlinePolicies: { SsmAgent: sessionManagerPolicy() },
     });
-    allowSessionManager(role);
+    acknowledgeSessionManagerWildcard(role);
     // The two objects of the assets, not the whole CDK asset bucket.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

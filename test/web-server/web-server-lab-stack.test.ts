@@ -95,14 +95,16 @@ describe('IAM', () => {
     ]);
   });
 
-  test('Session Manager through a narrow inline policy, and read access to the two lab-file objects only', () => {
+  test('Session Manager through a narrow inline policy of the role, and read access to the two lab-file objects only', () => {
     const serverRoleId = Object.entries(lab.of('AWS::IAM::Role')).find(([, r]: [string, any]) =>
       JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('ec2.amazonaws.com'),
     )![0];
-    const policies = Object.values(lab.of('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: serverRoleId }]));
-    const statements = policies.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toHaveLength(2);
-    expect(statements).toContainEqual({ Sid: 'SessionManager', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' });
+    const inline = (lab.json.Resources[serverRoleId].Properties!.Policies as any[]) ?? [];
+    expect(inline.map((p) => p.PolicyName)).toEqual(['SsmAgent']);
+    expect(inline[0].PolicyDocument.Statement).toEqual([{ Sid: 'SessionManager', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' }]);
+    const attached = Object.values(lab.of('AWS::IAM::Policy')).filter((p: any) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: serverRoleId }]));
+    const statements = attached.flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toHaveLength(1);
     const read = statements.find((s: any) => s.Sid === 'ReadTheLabFiles');
     expect(read.Action).toBe('s3:GetObject');
     expect(read.Resource).toHaveLength(2);
