@@ -8,6 +8,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { al2023Instance } from '../shared/al2023-instance';
 import { BootstrapReadiness } from '../shared/bootstrap-readiness';
+import { instanceTypeSpec } from '../shared/instance-types';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 import { SITE_CONTENT_DIR } from '../shared/static-site/site-content';
@@ -105,7 +106,7 @@ export class WebServerLabStack extends LabStack {
     );
 
     this.readiness = new BootstrapReadiness(this, 'ServerReady', {
-      generation: generation({ setup, https: String(https), instanceType, site: site.assetHash, app: app.assetHash }),
+      generation: serverGeneration({ setup, https, instanceType, siteHash: site.assetHash, appHash: app.assetHash }),
       timeout: Duration.seconds(WEB_SERVER_TIMEOUTS.readySeconds),
     });
     this.server = al2023Instance(this, 'Server', {
@@ -182,11 +183,31 @@ export function renderWebServerScript(values: Readonly<Record<string, string | n
   });
 }
 
+/** What `serverGeneration` hashes. */
+export interface ServerGenerationInputs {
+  readonly setup: WebServerSetup;
+  readonly https: boolean;
+  readonly instanceType: string;
+  readonly siteHash: string;
+  readonly appHash: string;
+}
+
 /**
- * A short hash of what the server boots with: a change means a new instance (user data changes replace
- * it), and so a new wait condition (see `BootstrapReadiness`).
+ * A short hash of what makes a new server: whatever changes its user data (the setup, HTTPS, the script,
+ * the lab files' assets) or its image (the architecture of the instance type) replaces the instance, which
+ * then bootstraps again, so the wait condition must be a new one too (see `BootstrapReadiness`; its
+ * handle's URL is in the user data, so a new generation also means a new instance). Another instance type
+ * of the same architecture is not in it: CloudFormation changes the type in place (a stop and start; the
+ * services start at boot), which keeps the server and what the student did on it.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-instance.html#cfn-ec2-instance-instancetype
  */
-function generation(inputs: Record<string, string>): string {
+export function serverGeneration(inputs: ServerGenerationInputs): string {
+  const architecture = instanceTypeSpec(inputs.instanceType)?.architecture;
+  if (!architecture) throw new Error(`unknown instance type ${inputs.instanceType}`);
   const script = fs.readFileSync(BOOTSTRAP_SCRIPT, 'utf8');
-  return createHash('sha256').update(JSON.stringify({ inputs, script, WEB_SERVER_TIMEOUTS })).digest('hex').slice(0, 8);
+  const { setup, https, siteHash, appHash } = inputs;
+  return createHash('sha256')
+    .update(JSON.stringify({ setup, https, architecture, siteHash, appHash, script, WEB_SERVER_TIMEOUTS }))
+    .digest('hex')
+    .slice(0, 8);
 }

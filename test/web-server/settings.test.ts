@@ -1,8 +1,12 @@
-/** Every bad value of the lab's settings stops synthesis with one line naming the key, the value and what is allowed. */
+/**
+ * Every bad value of the lab's settings stops synthesis with one line naming the key, the value and what is
+ * allowed; and which settings make a new server.
+ */
 import { SETTINGS_GROUPS } from '../../lib/app';
 import { KNOWN_FAMILIES } from '../../lib/shared/instance-types';
 import { ConfigError, loadSettings } from '../../lib/shared/settings';
 import { WEB_SERVER_SETTINGS } from '../../lib/web-server/settings';
+import { serverGeneration, ServerGenerationInputs } from '../../lib/web-server/web-server-lab-stack';
 
 const groupIndex = SETTINGS_GROUPS.findIndex((g) => g.usedBy === 'WebServerLabStack');
 const values = (context: Record<string, unknown>) => loadSettings(context, SETTINGS_GROUPS)[groupIndex];
@@ -56,4 +60,23 @@ test.each([
 
 test('the keys do not collide with the container cluster’s sshCidr: each lab reads its own', () => {
   expect(values({ sshCidr: '203.0.113.7/32' }).values.webServerSshCidr).toBeUndefined();
+});
+
+describe('which changes make a new server, and so a new wait condition', () => {
+  const base = { setup: 'lamp', https: false, instanceType: 't4g.micro', siteHash: 'a'.repeat(64), appHash: 'b'.repeat(64) } as const;
+  const g = (change: Partial<ServerGenerationInputs>) => serverGeneration({ ...base, ...change });
+
+  test('another type of the same architecture does not: CloudFormation changes it in place, with no new bootstrap', () => {
+    expect(g({ instanceType: 't4g.small' })).toBe(g({}));
+  });
+
+  test.each<[string, Partial<ServerGenerationInputs>]>([
+    ['another architecture (a new image)', { instanceType: 't3.micro' }],
+    ['the setup', { setup: 'bare' }],
+    ['HTTPS', { https: true }],
+    ['the site', { siteHash: 'c'.repeat(64) }],
+    ['the PHP page', { appHash: 'c'.repeat(64) }],
+  ])('%s does', (_what, change) => {
+    expect(g(change)).not.toBe(g({}));
+  });
 });
