@@ -53,7 +53,7 @@ printf '%s\\n' "$*" >>"$STUBS/dnf.calls"
 `,
   systemctl: `#!/bin/bash
 printf '%s\\n' "$*" >>"$STUBS/systemctl.calls"
-[[ " $* " == *' httpd '* ]] && touch "$STUBS/httpd-running"
+if [[ " $* " == *' httpd '* ]]; then touch "$STUBS/httpd-running"; echo httpd >>"$STUBS/order"; fi
 exit 0
 `,
   // s3 cp is recorded; unzip "extracts" the asset it names from the repository's own folders.
@@ -77,6 +77,7 @@ cat >>"$STUBS/mysql.sql"
 printf '%s\\n' "$*" >>"$STUBS/openssl.calls"
 if [[ $1 == rand ]]; then echo 0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978; exit 0; fi
 while (($#)); do [[ $1 == -keyout ]] && echo key >"$2"; [[ $1 == -out ]] && echo cert >"$2"; shift; done
+echo certificate >>"$STUBS/order"
 `,
   usermod: `#!/bin/bash
 printf '%s\\n' "$*" >>"$STUBS/usermod.calls"
@@ -240,13 +241,14 @@ describe('lamp', () => {
 describe('lamp with HTTPS', () => {
   const r = run({ https: true });
 
-  test('installs mod_ssl, makes a self-signed certificate for the public name, restarts Apache and checks HTTPS too', () => {
+  test('installs mod_ssl, makes a self-signed certificate for the public name before Apache starts, and checks HTTPS too', () => {
     expect(r.status).toBe(0);
     expect(r.calls('dnf')).toEqual([`install -y -q ${LAMP_PACKAGES.join(' ')} mod_ssl`]);
     const req = r.calls('openssl').find((c) => c.startsWith('req '));
     expect(req).toContain(`-subj /CN=${PUBLIC_NAME}`);
     expect(req).toContain('-x509');
-    expect(r.calls('systemctl')).toEqual(['enable --now mariadb php-fpm httpd', 'restart httpd']);
+    expect(r.calls('systemctl')).toEqual(['enable --now mariadb php-fpm httpd']);
+    expect(r.file('order')).toBe('certificate\nhttpd\n');
     expect(r.calls('curl').some((c) => c.endsWith(`https://localhost/${PHP_PAGE}`))).toBe(true);
     expect(r.signals.map((s) => s.Status)).toEqual(['SUCCESS']);
     expect(r.signals[0].Reason).toContain('over HTTP and HTTPS');

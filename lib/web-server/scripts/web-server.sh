@@ -121,6 +121,9 @@ install_lamp() {
   step "install Apache, PHP and MariaDB: dnf install $packages"
   # shellcheck disable=SC2086 # the package list is words
   with_timeout dnf install -y -q $packages
+}
+
+start_services() {
   step 'start MariaDB, PHP-FPM and Apache, and enable them at boot'
   systemctl enable --now mariadb php-fpm httpd
 }
@@ -186,8 +189,8 @@ create_lab_database() {
 
 # The guide's optional TLS step: mod_ssl's default virtual host on 443 (its ssl.conf reads
 # $TLS_DIR/certs/localhost.crt and $TLS_DIR/private/localhost.key) with a self-signed certificate for the
-# instance's public name, replacing the one mod_ssl generated at Apache's first start (browsers warn either
-# way: no certificate authority signed it).
+# instance's public name (browsers warn: no certificate authority signed it). Written before Apache first
+# starts, so it never starts with mod_ssl and no certificate.
 enable_https() {
   step 'serve HTTPS with a self-signed certificate'
   local name
@@ -196,7 +199,6 @@ enable_https() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$name" -addext "subjectAltName=DNS:$name" \
     -keyout "$TLS_DIR/private/localhost.key" -out "$TLS_DIR/certs/localhost.crt" 2>/dev/null
   chmod 0600 "$TLS_DIR/private/localhost.key"
-  systemctl restart httpd
 }
 
 # Checks: does this server answer `url` with a page that contains `text`?
@@ -233,15 +235,16 @@ main() {
     return 0
   fi
   install_lamp
-  publish_site
-  set_document_root_permissions
-  secure_mariadb
-  create_lab_database
   local over='over HTTP'
   if [[ $HTTPS == true ]]; then
     enable_https
     over='over HTTP and HTTPS'
   fi
+  start_services
+  publish_site
+  set_document_root_permissions
+  secure_mariadb
+  create_lab_database
   wait_for_own_pages
   signal_stack SUCCESS "$LABEL: Apache, PHP-FPM and MariaDB running; the site and $PHP_PAGE answer $over"
   log 'signalled SUCCESS'
