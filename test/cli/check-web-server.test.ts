@@ -8,7 +8,7 @@ import * as path from 'path';
 import { checksFor } from '../../lib/cli/check';
 import { MARIADB_CONNECTED, WEB_SERVER_CHECKS, WEB_SERVER_OUTPUTS } from '../../lib/cli/check/web-server';
 import { LabStack } from '../../lib/cli/inventory/stacks';
-import { PHP_PAGE, PHP_PAGE_CONNECTED_MARKER } from '../../lib/web-server/web-server-config';
+import { DB_CONFIG_FILE, PHP_PAGE, PHP_PAGE_CONNECTED_MARKER } from '../../lib/web-server/web-server-config';
 import { APP_DIR, WEB_SERVER_LAB } from '../../lib/web-server/web-server-lab-stack';
 
 test('registered for the lab id the stack is tagged with', () => {
@@ -21,6 +21,8 @@ test('looks for what the PHP page prints when it reached MariaDB, and only then'
   const [connected, failed] = page.split('<?php else: ?>');
   expect(connected).toContain(MARIADB_CONNECTED);
   expect(failed).not.toContain(MARIADB_CONNECTED);
+  // And it reads the connection settings where the bootstrap writes them.
+  expect(page).toContain(`$configFile = '${DB_CONFIG_FILE}';`);
 });
 
 test('reads outputs the stack has (SiteUrl, PhpPageUrl; ServerSsh with webServerSshCidr)', () => {

@@ -8,12 +8,13 @@ header('Cache-Control: no-store');
 
 function h($text) { return htmlspecialchars((string) $text, ENT_QUOTES, 'UTF-8'); }
 
-$config = @parse_ini_file('/etc/course-labs/webapp-db.ini');
+$configFile = '/etc/course-labs/webapp-db.ini'; // DB_CONFIG_FILE in lib/web-server/web-server-config.ts
+$config = @parse_ini_file($configFile);
 $error = null;
 $rows = [];
 $version = '';
 if ($config === false) {
-    $error = 'cannot read /etc/course-labs/webapp-db.ini';
+    $error = "cannot read $configFile";
 } else {
     $db = @new mysqli($config['host'], $config['user'], $config['password'], $config['database']);
     if ($db->connect_errno) {
