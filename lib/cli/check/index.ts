@@ -4,8 +4,9 @@
  */
 import { s3TriggerChecks } from './s3-trigger';
 import { LabChecks } from './types';
+import { WEB_SERVER_CHECKS } from './web-server';
 
-export const LAB_CHECKS: readonly LabChecks[] = [s3TriggerChecks];
+export const LAB_CHECKS: readonly LabChecks[] = [s3TriggerChecks, WEB_SERVER_CHECKS];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {
