@@ -3,9 +3,11 @@
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
 import { MYTHICAL_MYSFITS_CHECKS } from './mythical-mysfits';
+import { s3TriggerChecks } from './s3-trigger';
 import { LabChecks } from './types';
+import { WEB_SERVER_CHECKS } from './web-server';
 
-export const LAB_CHECKS: readonly LabChecks[] = [MYTHICAL_MYSFITS_CHECKS];
+export const LAB_CHECKS: readonly LabChecks[] = [s3TriggerChecks, WEB_SERVER_CHECKS, MYTHICAL_MYSFITS_CHECKS];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {
