@@ -87,6 +87,9 @@ export class MysfitsApi extends Construct {
     this.url = this.api.url;
 
     // --- The service, through the VPC link ---------------------------------------------------------------
+    // A VPC link (V1) to the Network Load Balancer, and HTTP proxy integrations whose URI names the load
+    // balancer's DNS name and the service's path; API Gateway takes 2-4 minutes to create the link.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-api-with-vpclink-cli.html
     this.vpcLink = new apigateway.VpcLink(this, 'VpcLink', {
       description: 'API Gateway to the Mysfits service load balancer',
       targets: [props.loadBalancer],

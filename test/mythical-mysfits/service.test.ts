@@ -158,6 +158,11 @@ test('POST adopt marks the mysfit adopted; a redeploy (seed Update) keeps likes 
   expect(await call('GET', `/mysfits/${coco}`)).toMatchObject({ json: { adopted: true, likes: 1, name: 'CoCo' } });
 });
 
+test('a path with the stage in front (as API Gateway may send it through a private integration) is the same route', async () => {
+  expect(await call('GET', `/prod/mysfits/${EVANGELINE}`)).toMatchObject({ status: 200, json: { name: 'Evangeline' } });
+  expect((await call('GET', '/prod/mysfits?filter=GoodEvil&value=Evil')).json.mysfits.length).toBe(MYSFITS.filter((m) => m.GoodEvil === 'Evil').length);
+});
+
 test('a method a route does not have is a 405 with Allow', async () => {
   const res = await call('PUT', '/mysfits');
   expect(res).toMatchObject({ status: 405, headers: { allow: 'GET' } });

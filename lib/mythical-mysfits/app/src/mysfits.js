@@ -26,6 +26,15 @@ const FILTERS = {
   LawChaos: { index: 'LawChaosIndex', values: ['Lawful', 'Neutral', 'Chaotic'] },
 };
 
+/**
+ * The API's stage. API Gateway's documentation says that for private integrations it "includes the stage
+ * portion of the API endpoint in the request to backend resources" (`prod/mysfits`); its examples are VPC
+ * links V2, while this lab's integration URIs (VPC link V1) name the path in full. The service answers both
+ * forms, so either reading works.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/private-integration.html
+ */
+const STAGE = 'prod';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A table item as the workshop's API returned it (camelCase keys, numbers as numbers). */
@@ -139,6 +148,7 @@ async function adopt(deps, id) {
 async function route(deps, method, url) {
   const parsed = new URL(url, 'http://service');
   const parts = parsed.pathname.split('/').filter((p) => p !== '');
+  if (parts[0] === STAGE) parts.shift();
   if (parts.length === 0) return method === 'GET' || method === 'HEAD' ? ok({ status: 'ok', service: 'mysfits' }) : notAllowed('GET');
   if (parts[0] !== 'mysfits' || parts.length > 3) return fail(404, `no route ${parsed.pathname}: the API is under /mysfits`, 'path');
   if (parts.length === 1) return method === 'GET' ? list(deps, parsed.searchParams) : notAllowed('GET');
