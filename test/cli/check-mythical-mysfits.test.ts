@@ -79,7 +79,12 @@ function harness(world: Partial<World> = {}) {
         return { Contents: [{ Key: `${command.input.Prefix}2026/12/05/00/old`, LastModified: new Date('2026-12-04T00:00:00Z') }, ...(landed ? [{ Key: `${command.input.Prefix}2026/12/05/00/new`, LastModified: new Date('2026-12-05T00:01:30Z') }] : [])] };
       }
       if (command.constructor.name === 'GetObjectCommand') {
-        return { Body: { transformToString: async () => `{"userId":"${clickMarker}","mysfitId":"${COCO}","mysfit":{"name":"CoCo"}}\n` } };
+        const click = JSON.stringify({ userId: clickMarker, mysfitId: COCO });
+        // Under processing-failed/, Firehose's failure document with the original record base64-encoded.
+        const text = command.input.Key.startsWith('processing-failed/')
+          ? `${JSON.stringify({ attemptsMade: 1, arrivalTimestamp: 1764892800123, errorCode: 'Lambda.ProcessingFailedStatus', errorMessage: 'ProcessingFailed status set for record', attemptEndingTimestamp: 1764892860123, rawData: Buffer.from(click).toString('base64'), lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:processor' })}\n`
+          : `${JSON.stringify({ ...JSON.parse(click), mysfit: { name: 'CoCo' } })}\n`;
+        return { Body: { transformToString: async () => text } };
       }
       throw new Error(`unexpected ${command.constructor.name}`);
     },

@@ -7,7 +7,8 @@ import { stackSummary } from '../../lib/cli/cost/format';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { MYSFITS, MYSFITS_INDEXES } from '../../lib/mythical-mysfits/mysfits-table';
 import { MYSFITS_SITE_DIR } from '../../lib/mythical-mysfits/mythical-mysfits-lab-stack';
-import { normalizedTemplate, SynthesizedLab, synthLabs } from '../helpers/synth';
+import { createLabsApp } from '../../lib/app';
+import { CDK_JSON_CONTEXT, normalizedTemplate, SynthesizedLab, synthLabs } from '../helpers/synth';
 
 /** Synthesizes this lab alone, once per configuration; returns it and its site's config.json as the deploy writes it. */
 function synthMysfits(context: Record<string, unknown>): { lab: SynthesizedLab; siteConfig: Record<string, unknown> } {
@@ -325,5 +326,13 @@ describe('the lab guide', () => {
   });
   test('says first that deploying needs Docker, and how to deploy', () => {
     expect(guide.split('\n').slice(0, 6).join('\n')).toMatch(/needs a running Docker engine[\s\S]*npm run deploy:mysfits/);
+  });
+});
+
+describe('settings', () => {
+  test.each(['0', '1001', '2.5', 'fast'])('mysfitsRequestsPerSecond=%s is refused with one line naming the key, the value and what is allowed', (value) => {
+    expect(() => createLabsApp({ context: { ...CDK_JSON_CONTEXT, mysfitsRequestsPerSecond: value } }, { labs: [] })).toThrow(
+      `Invalid value "${value}" for context key "mysfitsRequestsPerSecond". Allowed: a whole number from 1 to 1000.`,
+    );
   });
 });

@@ -144,9 +144,27 @@ async function keysSince(ctx: CheckContext, bucket: string, prefix: string, sinc
   return keys;
 }
 
+/**
+ * Whether the object holds the test click: as an enriched line (under `clicks/`), or as a failed record
+ * (under `processing-failed/`), which Firehose writes as a JSON document per record with the original data
+ * base64-encoded in `rawData`.
+ * https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html
+ */
+export function objectHoldsClick(text: string, marker: string): boolean {
+  return text.split('\n').some((line) => {
+    if (line.includes(marker)) return true;
+    try {
+      const rawData = JSON.parse(line)?.rawData;
+      return typeof rawData === 'string' && Buffer.from(rawData, 'base64').toString('utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  });
+}
+
 async function holds(ctx: CheckContext, bucket: string, key: string, marker: string): Promise<boolean> {
   const out = await ctx.session.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return ((await out.Body?.transformToString()) ?? '').includes(marker);
+  return objectHoldsClick((await out.Body?.transformToString()) ?? '', marker);
 }
 
 async function checkClick(ctx: CheckContext, apiUrl: string, bucket: string, mysfitId: string): Promise<CheckResult> {
