@@ -20,6 +20,8 @@ import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
+import { BeanstalkLabStack } from './beanstalk/beanstalk-lab-stack';
+import { BEANSTALK_SETTINGS } from './beanstalk/settings';
 import { templateValidationRequested } from './template-validation';
 
 /** What every lab's `create` receives besides its own settings: the props every `LabStack` takes. */
@@ -93,6 +95,16 @@ export const LABS: readonly LabDefinition[] = [
         ...common,
         requestsPerSecond: settings.serverlessRequestsPerSecond,
         accessLogs: settings.serverlessAccessLogs,
+      }),
+  }),
+  lab({
+    stackName: 'BeanstalkLabStack',
+    settings: BEANSTALK_SETTINGS,
+    create: (app, common, settings) =>
+      new BeanstalkLabStack(app, 'BeanstalkLabStack', {
+        ...common,
+        environmentKind: settings.beanstalkEnvironment,
+        notificationEmail: settings.notificationEmail,
       }),
   }),
 ];
