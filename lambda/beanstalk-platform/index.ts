@@ -79,8 +79,9 @@ export function makeHandler(deps: { listSolutionStacks: () => Promise<string[]>;
   };
 }
 
-async function listSolutionStacks(): Promise<string[]> {
-  const out = await new ElasticBeanstalkClient({}).send(new ListAvailableSolutionStacksCommand({}));
+/** The names of every solution stack Elastic Beanstalk offers in the client's region. */
+export async function listSolutionStacks(client: ElasticBeanstalkClient = new ElasticBeanstalkClient({})): Promise<string[]> {
+  const out = await client.send(new ListAvailableSolutionStacksCommand({}));
   return out.SolutionStacks ?? [];
 }
 
@@ -90,4 +91,4 @@ async function putResponse(url: string, body: string): Promise<void> {
   if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
-export const handler = makeHandler({ listSolutionStacks, put: putResponse });
+export const handler = makeHandler({ listSolutionStacks: () => listSolutionStacks(), put: putResponse });

@@ -16,7 +16,9 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { listSolutionStacks, newestNodeSolutionStack } from '../../lambda/beanstalk-platform';
 import { bundleSignupApp, SIGNUP_APP_PROCFILE } from '../../lib/beanstalk/signup-app-bundle';
 import { LocalDynamo, LOCAL_AWS, startDynalite } from '../helpers/dynalite';
 import { Moto, startMoto } from '../helpers/moto';
@@ -168,4 +170,12 @@ test('a browser posting the form without script gets an HTML answer', async () =
   expect(res.status).toBe(201);
   expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
   expect(await res.text()).toContain('Thanks, Cy! You are signed up as cy@example.org.');
+});
+
+test("the platform resolver's ListAvailableSolutionStacks call, against moto's copy of Elastic Beanstalk's list, picks the newest Node.js on AL2023", async () => {
+  const client = new ElasticBeanstalkClient({ ...LOCAL_AWS, endpoint: moto.url });
+  const names = await listSolutionStacks(client);
+  client.destroy();
+  expect(names).toEqual(expect.arrayContaining(['64bit Amazon Linux 2 v5.11.0 running Node.js 18']));
+  expect(newestNodeSolutionStack(names)).toMatch(/^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (2[2-9]|[3-9]\d)$/);
 });
