@@ -36,6 +36,8 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
       serverlessAccessLogs: 'false',
+      beanstalkEnvironment: 'high-availability',
+      notificationEmail: 'ta@example.edu',
       stackSuffix: 'alice',
       ttlHours: '12',
     },

@@ -602,7 +602,8 @@ function beanstalkEnvironment(reader: TemplateReader, props: Record<string, unkn
   let count: number | undefined = 1;
   if (!single) {
     count = reader.number(option('aws:autoscaling:asg', 'MinSize') ?? 1);
-    notes.push(`${count ?? 'MinSize'} instance(s) at the Auto Scaling group's MinSize (more while it scales out)`);
+    const max = reader.number(option('aws:autoscaling:asg', 'MaxSize') ?? 4); // Elastic Beanstalk's default MaxSize is 4
+    notes.push(`${count ?? 'MinSize'} instance(s) at the Auto Scaling group's MinSize` + (count !== undefined && max !== undefined && max > count ? ` (up to ${max} while it scales out)` : ''));
   } else notes.push('a single-instance environment: one instance with an Elastic IP, no load balancer');
   if (count === undefined) return [unpricedPart('EC2 instances of the environment', 'MinSize not known from the template')];
 
