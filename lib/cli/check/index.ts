@@ -2,9 +2,10 @@
  * Every lab's checks for `labs check`, one module per lab beside this file. A lab added to the app adds its
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
+import { BEANSTALK_CHECKS } from './beanstalk';
 import { LabChecks } from './types';
 
-export const LAB_CHECKS: readonly LabChecks[] = [];
+export const LAB_CHECKS: readonly LabChecks[] = [BEANSTALK_CHECKS];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {
