@@ -19,6 +19,8 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { listSolutionStacks, newestNodeSolutionStack } from '../../lambda/beanstalk-platform';
+import { CreateBucketCommand, PutBucketPolicyCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { beanstalkStorageNote } from '../../lib/cli/actions/beanstalk-storage';
 import { bundleSignupApp, SIGNUP_APP_PROCFILE } from '../../lib/beanstalk/signup-app-bundle';
 import { LocalDynamo, LOCAL_AWS, startDynalite } from '../helpers/dynalite';
 import { Moto, startMoto } from '../helpers/moto';
@@ -178,4 +180,37 @@ test("the platform resolver's ListAvailableSolutionStacks call, against moto's c
   client.destroy();
   expect(names).toEqual(expect.arrayContaining(['64bit Amazon Linux 2 v5.11.0 running Node.js 18']));
   expect(newestNodeSolutionStack(names)).toMatch(/^64bit Amazon Linux 2023 v\d+\.\d+\.\d+ running Node\.js (2[2-9]|[3-9]\d)$/);
+});
+
+describe("labs sweep's note on Elastic Beanstalk's bucket (S3 as moto answers it)", () => {
+  const s3 = () => new S3Client({ ...LOCAL_AWS, endpoint: moto.url, forcePathStyle: true });
+
+  test('no bucket in the region: nothing to say', async () => {
+    const client = s3();
+    expect(await beanstalkStorageNote({ s3: client } as any, 'us-east-1', '123456789012')).toEqual([]);
+    client.destroy();
+  });
+
+  test("the bucket exists (with Elastic Beanstalk's deny-delete policy): one line with its size, saying it stays and why", async () => {
+    const client = s3();
+    const bucket = 'elasticbeanstalk-us-east-1-123456789012';
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'resources/environments/e-abc/_runtime/config.json', Body: 'x'.repeat(2048) }));
+    await client.send(
+      new PutBucketPolicyCommand({
+        Bucket: bucket,
+        Policy: JSON.stringify({
+          Version: '2008-10-17',
+          Statement: [{ Sid: 'eb-58950a8c-feb6-11e2-89e0-0800277d041b', Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:DeleteBucket', Resource: `arn:aws:s3:::${bucket}` }],
+        }),
+      }),
+    );
+    expect(await beanstalkStorageNote({ s3: client } as any, 'us-east-1', '123456789012')).toEqual([
+      `Kept: S3 bucket ${bucket} (1 object(s), 2.0 KiB). Elastic Beanstalk made it for every Beanstalk application in this account and region, ` +
+        'not only the labs; it has no lab tags and a policy that denies deleting it, so sweep never touches it. ' +
+        'It bills only as S3 storage (a few KiB: under $0.01 a month). To remove it once no Beanstalk environment here needs it, ' +
+        'follow lib/beanstalk/README.md, "What stays after teardown".',
+    ]);
+    client.destroy();
+  });
 });
