@@ -4,6 +4,7 @@
  * (the environment's options, the roles, the table, the topic, the outputs, the cost estimate).
  */
 import { estimateStack } from '../../lib/cli/cost/estimate';
+import { templateToDiagram } from '../../lib/cli/diagram/graph';
 import { normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
 
 const single = synthLab('BeanstalkLabStack');
@@ -164,4 +165,19 @@ describe('the two environment kinds', () => {
     expect(one.usdPerHour).toBeLessThanOrEqual(0.02);
     expect({ unpriced: two.unpriced, usdPerHour: Number(two.usdPerHour.toFixed(4)) }).toEqual({ unpriced: 0, usdPerHour: 0.0615 });
   });
+});
+
+test("labs diagram draws the environment in the VPC, reached over HTTP, writing the table and publishing to the topic", () => {
+  const diagram = templateToDiagram('BeanstalkLabStack', single.json as any);
+  const env = oneOf(single, 'AWS::ElasticBeanstalk::Environment').id;
+  const table = oneOf(single, 'AWS::DynamoDB::Table').id;
+  const topic = oneOf(single, 'AWS::SNS::Topic').id;
+  expect(diagram.nodes.find((n) => n.id === env)).toMatchObject({ what: 'Elastic Beanstalk environment', group: oneOf(single, 'AWS::EC2::VPC').id });
+  expect(diagram.edges).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ from: 'internet', to: env, label: 'HTTP 80' }),
+      expect.objectContaining({ from: env, to: table, label: 'dynamodb: PutItem' }),
+      expect.objectContaining({ from: env, to: topic, label: 'sns: Publish' }),
+    ]),
+  );
 });
