@@ -19,9 +19,10 @@ export const SIGNUP_APP_ENTRY = path.join(SIGNUP_APP_DIR, 'src', 'main.ts');
 export const SIGNUP_APP_NODE_TARGET = 'node20';
 
 /**
- * What the Procfile tells the Node.js platform to run. With a Procfile the platform runs its command and
- * does not look for `npm start`, and without a `package.json` it installs nothing
- * (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/nodejs-configuration-procfile.html).
+ * What the Procfile tells the platform to run: "To specify custom commands to start and run your
+ * application, place a file named Procfile in the root directory of your application source", with `web`
+ * the main process (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux-extend.build-proc.html).
+ * The bundle has no `package.json`: there are no dependencies to install, everything is in `app.js`.
  */
 export const SIGNUP_APP_PROCFILE = 'web: node app.js\n';
 

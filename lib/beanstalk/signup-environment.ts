@@ -106,13 +106,17 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     set('aws:ec2:vpc', 'AssociatePublicIpAddress', 'true'), // public subnets, no NAT gateway
     ...(ha ? [set('aws:ec2:vpc', 'ELBSubnets', subnets), set('aws:ec2:vpc', 'ELBScheme', 'public')] : []),
 
-    // Graviton: https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2instances
+    // Graviton (arm64): instance types and architectures are options of aws:ec2:instances
+    // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2instances,
+    // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.html).
     set('aws:ec2:instances', 'InstanceTypes', INSTANCE_TYPE),
     set('aws:ec2:instances', 'SupportedArchitectures', 'arm64'),
 
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.namespace.html
     set('aws:autoscaling:launchconfiguration', 'IamInstanceProfile', props.roles.instanceProfile.attrArn),
-    set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'), // IMDSv2 only
+    // IMDSv2 only. Already the default on AL2023 platforms ("The DisableIMDSv1 option setting defaults to true on
+    // AL2023 platforms", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux.html); set so it stays so.
+    set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'),
     set('aws:autoscaling:launchconfiguration', 'RootVolumeType', ROOT_VOLUME.type),
     set('aws:autoscaling:launchconfiguration', 'RootVolumeSize', String(ROOT_VOLUME.sizeGib)),
     // No key pair and SSH admitted from nowhere: students use Session Manager.
