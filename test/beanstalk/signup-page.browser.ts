@@ -75,7 +75,7 @@ test('signing up shows the thanks, stores the item and notifies; the same addres
   await page.fill('#email', 'Ana@Example.com');
   await page.check('input[name=previewAccess]');
   await page.click('button[type=submit]');
-  await page.waitForFunction(() => document.getElementById('answer')!.className !== '');
+  await page.waitForSelector('#answer.ok, #answer.refused');
   expect(await page.getAttribute('#answer', 'class')).toBe('ok');
   expect(await page.textContent('#answer')).toBe('Thanks, Ana Lima! You are signed up as ana@example.com.');
   const item = await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: { email: { S: 'ana@example.com' } } }));
@@ -83,7 +83,7 @@ test('signing up shows the thanks, stores the item and notifies; the same addres
   expect(notified).toEqual([{ email: 'ana@example.com', name: 'Ana Lima', previewAccess: true }]);
 
   await page.click('button[type=submit]');
-  await page.waitForFunction(() => document.getElementById('answer')!.className === 'refused');
+  await page.waitForSelector('#answer.refused');
   expect(await page.textContent('#answer')).toBe('ana@example.com has already signed up.');
   expect(notified).toHaveLength(1);
   expect(errors).toEqual([]);
@@ -95,7 +95,7 @@ test("an address the browser's own check lets through but the app refuses shows 
   await page.fill('#name', 'Bob');
   await page.fill('#email', 'bob@nowhere'); // type=email accepts it; the app wants a domain with a dot
   await page.click('button[type=submit]');
-  await page.waitForFunction(() => document.getElementById('answer')!.className === 'refused');
+  await page.waitForSelector('#answer.refused');
   expect(await page.textContent('#answer')).toBe('email "bob@nowhere" is not an email address such as ana@example.com.');
   expect(errors).toEqual([]);
   await context.close();
