@@ -59,15 +59,9 @@ export class BeanstalkLabStack extends LabStack {
       throw new Error(`${id}: notificationEmail must be one email address, got ${JSON.stringify(props.notificationEmail)}`);
     }
     this.environmentKind = kind;
-    // Elastic Beanstalk names are unique per account and region, as stack names are. An environment name has
-    // 4 to 40 letters, digits and hyphens and "can't start or end with a hyphen"
-    // (https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_CreateEnvironment.html): the stackSuffix
-    // setting ends with a letter or digit for this reason.
+    // Elastic Beanstalk names are unique per account and region, as stack names are.
     const applicationName = this.stackName;
     const environmentName = this.stackName;
-    if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]{2,38}[A-Za-z0-9])$/.test(environmentName)) {
-      throw new Error(`${id}: the stack name ${JSON.stringify(environmentName)} is not a valid Elastic Beanstalk environment name`);
-    }
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.50.0.0/16'),

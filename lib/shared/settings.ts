@@ -372,11 +372,8 @@ export const LAB_STACK_SETTINGS = {
   stackSuffix: optionalTextSetting({
     description:
       'Appended to every stack name with a hyphen, so two people (or two copies) can deploy the same lab in one account without colliding.',
-    allowed: '1 to 20 letters, digits or hyphens, starting and ending with a letter or digit',
-    // Not ending with a hyphen: names derived from the stack name must not either (an Elastic Beanstalk
-    // environment name "can't start or end with a hyphen",
-    // https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_CreateEnvironment.html).
-    check: (value) => (/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,18}[A-Za-z0-9])?$/.test(value) ? value : undefined),
+    allowed: '1 to 20 letters, digits or hyphens, starting with a letter or digit',
+    check: (value) => (/^[A-Za-z0-9][A-Za-z0-9-]{0,19}$/.test(value) ? value : undefined),
   }),
 } satisfies SettingsDefinition;
 

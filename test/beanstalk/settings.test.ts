@@ -65,12 +65,3 @@ test('a malformed notificationEmail exits 1 with one line, nothing written', () 
     written: [],
   });
 });
-
-test('a stack suffix ending in a hyphen, which no Beanstalk environment name may, is refused before any stack is built', () => {
-  const { status, stderr, written } = runApp({ stackSuffix: 'alice-' });
-  expect({ status, stderr, written }).toEqual({
-    status: 1,
-    stderr: 'course-labs: Invalid value "alice-" for context key "stackSuffix". Allowed: 1 to 20 letters, digits or hyphens, starting and ending with a letter or digit.\n',
-    written: [],
-  });
-});
