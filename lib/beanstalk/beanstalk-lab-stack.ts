@@ -59,9 +59,12 @@ export class BeanstalkLabStack extends LabStack {
       throw new Error(`${id}: notificationEmail must be one email address, got ${JSON.stringify(props.notificationEmail)}`);
     }
     this.environmentKind = kind;
-    // Elastic Beanstalk names are unique per account and region, as stack names are.
+    // The application is named after the stack (unique per account and region, as stack names are). The
+    // environment's name is left to CloudFormation: SolutionStackName "Update requires: Replacement"
+    // (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticbeanstalk-environment.html),
+    // and CloudFormation cannot replace a resource with a fixed name, so a fixed name would block moving to
+    // a newer platform (`PLATFORM_REVISION`).
     const applicationName = this.stackName;
-    const environmentName = this.stackName;
 
     const vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.50.0.0/16'),
@@ -94,14 +97,13 @@ export class BeanstalkLabStack extends LabStack {
     });
     if (email) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
 
-    this.roles = new BeanstalkRoles(this, 'Roles', { applicationName, environmentName });
+    this.roles = new BeanstalkRoles(this, 'Roles', { applicationName });
     this.table.grant(this.roles.instanceRole, 'dynamodb:PutItem');
     this.topic.grantPublish(this.roles.instanceRole);
 
     this.platform = new NodePlatform(this, 'Platform');
     this.signupEnvironment = new SignupEnvironment(this, 'SignupApp', {
       applicationName,
-      environmentName,
       kind,
       vpc,
       solutionStackName: this.platform.solutionStackName,
@@ -110,14 +112,15 @@ export class BeanstalkLabStack extends LabStack {
       appEnvironment: { SIGNUP_TABLE: this.table.tableName, SIGNUP_TOPIC_ARN: this.topic.topicArn },
     });
 
-    this.addOutputs(environmentName, Boolean(email));
+    this.addOutputs(Boolean(email));
   }
 
-  private addOutputs(environmentName: string, subscribed: boolean): void {
+  private addOutputs(subscribed: boolean): void {
     const out = (id: string, description: string, value: string) => new CfnOutput(this, id, { description, value });
     const region = `--region ${Aws.REGION}`;
     const env = this.signupEnvironment.environment;
     const table = this.table.tableName;
+    const environmentName = env.ref; // the name CloudFormation gave it
 
     out('EnvironmentUrl', 'Open this in a browser: the sign-up page (HTTP).', `http://${env.attrEndpointUrl}/`);
     out('EnvironmentName', 'The Elastic Beanstalk environment (console: Elastic Beanstalk, Environments).', env.ref);

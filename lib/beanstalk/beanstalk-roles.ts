@@ -4,10 +4,8 @@ import { Construct } from 'constructs';
 
 /** Properties of `BeanstalkRoles`. */
 export interface BeanstalkRolesProps {
-  /** The Elastic Beanstalk application's name: the instances report health for it alone. */
+  /** The Elastic Beanstalk application's name: the instances report health for its environments alone. */
   readonly applicationName: string;
-  /** The environment's name: the instances report health for it alone. */
-  readonly environmentName: string;
 }
 
 /**
@@ -26,7 +24,7 @@ export interface BeanstalkRolesProps {
  *
  * **Instance role** (the app and the platform's agents on the instances): the parts of AWS's
  * `AWSElasticBeanstalkWebTier` this environment uses, narrowed from every `elasticbeanstalk-*` bucket and
- * every environment to this region's Elastic Beanstalk bucket and this environment: reading its objects
+ * every environment to this region's Elastic Beanstalk bucket and this application's environments: reading its objects
  * (the application version Elastic Beanstalk copied there) and writing instance logs when a student
  * requests them; reporting enhanced health for this environment. Left out: X-Ray (off) and CloudWatch
  * Logs (log streaming is off). Plus `AmazonSSMManagedInstanceCore` for Session Manager. The stack grants
@@ -78,7 +76,9 @@ export class BeanstalkRoles extends Construct {
         actions: ['elasticbeanstalk:PutInstanceStatistics'],
         resources: [
           `arn:${Aws.PARTITION}:elasticbeanstalk:${Aws.REGION}:${Aws.ACCOUNT_ID}:application/${props.applicationName}`,
-          `arn:${Aws.PARTITION}:elasticbeanstalk:${Aws.REGION}:${Aws.ACCOUNT_ID}:environment/${props.applicationName}/${props.environmentName}`,
+          // The environment's name is generated at deploy time, and the environment refers to this role, so
+          // the role cannot name it: the environments of this lab's application (it has one).
+          `arn:${Aws.PARTITION}:elasticbeanstalk:${Aws.REGION}:${Aws.ACCOUNT_ID}:environment/${props.applicationName}/*`,
         ],
       }),
     );
@@ -94,6 +94,11 @@ export class BeanstalkRoles extends Construct {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/*]',
         reason:
           "Objects of this region's Elastic Beanstalk bucket, where the service copies the application version the instances deploy; their keys hold ids known only at deploy time.",
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticbeanstalk:<AWS::Region>:<AWS::AccountId>:environment/${props.applicationName}/*]`,
+        reason:
+          "Enhanced health reports for the environments of this lab's application, which has one; its name is generated at deploy time and the environment refers to this role, so the role cannot name it.",
       },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/resources/environments/logs/*]',

@@ -15,8 +15,6 @@ export const ROOT_VOLUME = { type: 'gp3', sizeGib: 10 } as const;
 export interface SignupEnvironmentProps {
   /** The Elastic Beanstalk application's name (unique in the account and region). */
   readonly applicationName: string;
-  /** The environment's name (4 to 40 letters, digits and hyphens; unique in the account and region). */
-  readonly environmentName: string;
   readonly kind: BeanstalkEnvironmentKind;
   /** Where the environment runs: its public subnets. */
   readonly vpc: ec2.Vpc;
@@ -61,7 +59,6 @@ export class SignupEnvironment extends Construct {
 
     this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
       applicationName: props.applicationName,
-      environmentName: props.environmentName,
       description: `Course lab sign-up app (${props.kind}).`,
       solutionStackName: props.solutionStackName,
       versionLabel: this.version.ref,

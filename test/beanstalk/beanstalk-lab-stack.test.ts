@@ -94,7 +94,7 @@ describe.each([
     expect(actions).toEqual(['dynamodb:PutItem', 'elasticbeanstalk:PutInstanceStatistics', 's3:GetObject', 's3:ListBucket', 's3:PutObject', 'sns:Publish']);
     const text = JSON.stringify(statements);
     expect(text).not.toMatch(/elasticbeanstalk-\*|"\*"|xray|logs:/);
-    expect(text).toContain(`:environment/${l.stack.stackName}/${l.stack.stackName}`);
+    expect(text).toContain(`:environment/${l.stack.stackName}/*`); // this application's environments only
   });
 
   test('the table: on-demand, keyed on email, no deletion protection, deleted with the stack', () => {
@@ -114,8 +114,10 @@ describe.each([
         'HealthCommand', 'InstanceSessionCommand', 'SubscribeCommand', 'RedeployCommand', 'SolutionStackName',
       ]),
     );
-    expect(JSON.stringify(outputs.InstanceSessionCommand.Value)).toContain(`Name=tag:elasticbeanstalk:environment-name,Values=${l.stack.stackName}`);
-    expect(JSON.stringify(outputs.HealthCommand.Value)).toContain(`describe-environment-health --environment-name ${l.stack.stackName} --attribute-names All`);
+    const envRef = JSON.stringify({ Ref: oneOf(l, 'AWS::ElasticBeanstalk::Environment').id });
+    expect(outputs.EnvironmentName.Value).toEqual(JSON.parse(envRef));
+    expect(JSON.stringify(outputs.InstanceSessionCommand.Value)).toContain(`Name=tag:elasticbeanstalk:environment-name,Values=",${envRef}`);
+    expect(JSON.stringify(outputs.HealthCommand.Value)).toContain(`describe-environment-health --environment-name ",${envRef}`);
   });
 });
 
@@ -151,11 +153,10 @@ describe('the two environment kinds', () => {
     expect(JSON.stringify(single.json.Outputs!.SubscribeCommand)).toContain('No address is subscribed');
   });
 
-  test('the names carry the stack suffix, so two copies can share an account', () => {
-    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Environment').Properties).toMatchObject({
-      ApplicationName: 'BeanstalkLabStack-ta',
-      EnvironmentName: 'BeanstalkLabStack-ta',
-    });
+  test('the application is named after the stack (so two copies can share an account); the environment is named by CloudFormation, so a new platform can replace it', () => {
+    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Application').Properties!.ApplicationName).toBe('BeanstalkLabStack-ta');
+    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Environment').Properties!.ApplicationName).toBe('BeanstalkLabStack-ta');
+    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Environment').Properties!.EnvironmentName).toBeUndefined();
   });
 
   test('labs cost prices what each environment creates: at most $0.02/h single-instance', () => {
