@@ -100,13 +100,18 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2vpc
     set('aws:ec2:vpc', 'VPCId', props.vpc.vpcId),
     set('aws:ec2:vpc', 'Subnets', subnets),
-    set('aws:ec2:vpc', 'AssociatePublicIpAddress', 'true'), // public subnets, no NAT gateway
+    // Public subnets, no NAT gateway. A single instance gets an Elastic IP whatever this says ("This option has
+    // no effect on a single-instance environment, which always has a single Amazon EC2 instance with an
+    // Elastic IP address"); the load-balanced instances get a public address each.
+    set('aws:ec2:vpc', 'AssociatePublicIpAddress', 'true'),
     ...(ha ? [set('aws:ec2:vpc', 'ELBSubnets', subnets), set('aws:ec2:vpc', 'ELBScheme', 'public')] : []),
 
     // Graviton (arm64): instance types and architectures are options of aws:ec2:instances
     // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2instances,
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.html).
     set('aws:ec2:instances', 'InstanceTypes', INSTANCE_TYPE),
+    // Not in the older copy of the option table searched while writing this (it predates Graviton support);
+    // the first real deploy (`labs trial`) confirms it. t4g.micro alone is arm64 either way.
     set('aws:ec2:instances', 'SupportedArchitectures', 'arm64'),
 
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.namespace.html
@@ -114,6 +119,9 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // IMDSv2 only. Already the default on AL2023 platforms ("The DisableIMDSv1 option setting defaults to true on
     // AL2023 platforms", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux.html); set so it stays so.
     set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'),
+    // RootVolumeSize: "10 to 16384 GB for general purpose and provisioned IOPS SSD" (the smallest, stated so
+    // labs cost can price it). gp3 postdates the copy of the option table searched (it lists gp2); like
+    // SupportedArchitectures, the first real deploy confirms it.
     set('aws:autoscaling:launchconfiguration', 'RootVolumeType', ROOT_VOLUME.type),
     set('aws:autoscaling:launchconfiguration', 'RootVolumeSize', String(ROOT_VOLUME.sizeGib)),
     // No key pair and SSH admitted from nowhere: students use Session Manager.

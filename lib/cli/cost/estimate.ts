@@ -571,8 +571,9 @@ function emrInstanceFleetConfig(reader: TemplateReader, props: Record<string, un
  * - its instances: `aws:ec2:instances` InstanceTypes (the first type), one for a `SingleInstance`
  *   environment, else the Auto Scaling group's MinSize (a worker tier counts the same way);
  * - each instance's root volume, from `aws:autoscaling:launchconfiguration` RootVolumeType and RootVolumeSize;
- * - a public IPv4 address per instance: a single-instance environment gives its instance an Elastic IP;
- *   otherwise per `aws:ec2:vpc` AssociatePublicIpAddress;
+ * - a public IPv4 address per instance: AssociatePublicIpAddress "has no effect on a single-instance
+ *   environment, which always has a single Amazon EC2 instance with an Elastic IP address"; a load-balanced
+ *   one follows `aws:ec2:vpc` AssociatePublicIpAddress;
  * - for a load-balanced web server environment, its load balancer (`LoadBalancerType`, default classic) and,
  *   when public, one address per subnet in `ELBSubnets`.
  * What the settings leave to the platform (an instance type, a volume size, subnets) is unpriced, with why.
