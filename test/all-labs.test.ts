@@ -35,7 +35,7 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopApplications: 'Hadoop,Hive,Spark',
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
-      serverlessAccessLogs: 'false',
+      serverlessAccessLogs: 'true',
       beanstalkEnvironment: 'high-availability',
       notificationEmail: 'ta@example.edu',
       stackSuffix: 'alice',
