@@ -369,6 +369,8 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/],
   // The HTTP header a listener rule matches.
   ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/],
+  // An S3 notification filter rule's Name says what it filters on (prefix or suffix).
+  ['Custom::S3BucketNotifications', /^NotificationConfiguration\.\w+Configurations\.\d+\.Filter\.Key\.FilterRules\.\d+\.Name$/],
 ];
 
 /** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */

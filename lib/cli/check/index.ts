@@ -3,9 +3,10 @@
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
 import { BEANSTALK_CHECKS } from './beanstalk';
+import { s3TriggerChecks } from './s3-trigger';
 import { LabChecks } from './types';
 
-export const LAB_CHECKS: readonly LabChecks[] = [BEANSTALK_CHECKS];
+export const LAB_CHECKS: readonly LabChecks[] = [s3TriggerChecks, BEANSTALK_CHECKS];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {
