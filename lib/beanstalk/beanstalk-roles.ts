@@ -1,6 +1,7 @@
 import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 
 /** Properties of `BeanstalkRoles`. */
 export interface BeanstalkRolesProps {
@@ -27,7 +28,8 @@ export interface BeanstalkRolesProps {
  * every environment to this region's Elastic Beanstalk bucket and this application's environments: reading its objects
  * (the application version Elastic Beanstalk copied there) and writing instance logs when a student
  * requests them; reporting enhanced health for this environment. Left out: X-Ray (off) and CloudWatch
- * Logs (log streaming is off). Plus `AmazonSSMManagedInstanceCore` for Session Manager. The stack grants
+ * Logs (log streaming is off). Plus the Session Manager agent's five actions inline (`lib/shared/session-manager.ts`),
+ * not `AmazonSSMManagedInstanceCore`, which also reads every SSM parameter in the account. The stack grants
  * it the table and the topic.
  */
 export class BeanstalkRoles extends Construct {
@@ -54,8 +56,9 @@ export class BeanstalkRoles extends Construct {
     this.instanceRole = new iam.Role(this, 'InstanceRole', {
       description: 'The course lab Beanstalk instances: the app (table, topic), enhanced health, logs on request, Session Manager.',
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      inlinePolicies: { SsmAgent: sessionManagerPolicy() },
     });
+    acknowledgeSessionManagerWildcard(this.instanceRole);
     this.instanceRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadBeanstalkBucket',
@@ -85,11 +88,6 @@ export class BeanstalkRoles extends Construct {
     this.instanceProfile = new iam.CfnInstanceProfile(this, 'InstanceProfile', { roles: [this.instanceRole.roleName] });
 
     Validations.of(this.instanceRole).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-        reason:
-          "AWS's policy for the SSM agent, which Session Manager needs: students open a shell with aws ssm start-session instead of an open SSH port. AWS keeps it in step with the agent.",
-      },
       {
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::elasticbeanstalk-<AWS::Region>-<AWS::AccountId>/*]',
         reason:

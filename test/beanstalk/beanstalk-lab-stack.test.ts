@@ -6,6 +6,7 @@
 import { estimateStack } from '../../lib/cli/cost/estimate';
 import { templateToDiagram } from '../../lib/cli/diagram/graph';
 import { normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
+import { SESSION_MANAGER_AGENT_ACTIONS } from '../../lib/shared/session-manager';
 
 const single = synthLab('BeanstalkLabStack');
 const ha = synthLab('BeanstalkLabStack', { beanstalkEnvironment: 'high-availability', notificationEmail: 'TA@Example.edu', stackSuffix: 'ta' });
@@ -84,9 +85,17 @@ describe.each([
     expect(JSON.stringify(role)).not.toMatch(/ManagedUpdates|AWSElasticBeanstalkService\b|AdministratorAccess/);
   });
 
-  test('the instance role: this environment, this region\'s Beanstalk bucket, PutItem on the table, Publish to the topic, SSM', () => {
+  test('the instance role: this environment, this region\'s Beanstalk bucket, PutItem on the table, Publish to the topic, Session Manager only', () => {
     const [roleId, role] = resourcesOf(l, 'AWS::IAM::Role').find(([id]) => id.startsWith('RolesInstanceRole'))!;
-    expect(JSON.stringify(role.Properties!.ManagedPolicyArns)).toContain('AmazonSSMManagedInstanceCore');
+    // Session Manager through the agent's five actions inline, no managed policy (AmazonSSMManagedInstanceCore
+    // would also read every SSM parameter in the account).
+    expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties!.Policies).toEqual([
+      {
+        PolicyName: 'SsmAgent',
+        PolicyDocument: { Version: '2012-10-17', Statement: [{ Sid: 'SessionManager', Effect: 'Allow', Action: [...SESSION_MANAGER_AGENT_ACTIONS], Resource: '*' }] },
+      },
+    ]);
     const statements = resourcesOf(l, 'AWS::IAM::Policy')
       .filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === roleId))
       .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
