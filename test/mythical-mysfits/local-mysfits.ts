@@ -23,7 +23,7 @@ export interface LocalMysfitsProps extends AuthorizerProps {
   readonly siteDir: string;
   readonly region: string;
   readonly userPoolId: string;
-  /** The Mysfits service, listening, and told the site's origin. */
+  /** Starts the Mysfits service, told the site's origin; returns its URL. */
   readonly service: (siteOrigin: string) => Promise<string>;
   /** The click processor's handler. */
   readonly processor: (event: FirehoseTransformationEvent) => Promise<FirehoseTransformationResult>;

@@ -1,7 +1,7 @@
 /**
  * Mythical Mysfits end to end in headless Chromium (`npm run test:browser`; not part of `npm test`).
  *
- * The real pages (`lib/mythical-mysfits/site`), the real Mysfits service on dynalite seeded by the real seed
+ * The real pages (`lib/mythical-mysfits/site`), the real Mysfits service (Flask, waitress) on dynalite seeded by the real seed
  * handler, and the real click processor, served on 127.0.0.1 (`local-mysfits.ts`); Cognito's API answered
  * by moto_server: the page calls `https://cognito-idp.us-east-1.amazonaws.com/` exactly as deployed, and
  * the test hands those requests to moto at the network edge (`page.route`). Nothing else leaves the machine.
@@ -9,7 +9,6 @@
  * Needs Debian's chromium (`CHROMIUM` overrides the path) and moto for python3.
  */
 import * as fs from 'fs';
-import { AddressInfo } from 'net';
 import * as path from 'path';
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -20,9 +19,7 @@ import { MYSFITS_SITE_DIR } from '../../lib/mythical-mysfits/mythical-mysfits-la
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { Moto, startMoto } from '../helpers/moto';
 import { LocalMysfits, startLocalMysfits } from './local-mysfits';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createServer } = require(path.join(__dirname, '..', '..', 'lib', 'mythical-mysfits', 'app', 'src', 'server.js'));
+import { PythonService, startPythonService } from './python-service';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REGION = 'us-east-1';
@@ -38,7 +35,7 @@ jest.setTimeout(90_000);
 let db: LocalDynamo;
 let moto: Moto;
 let site: LocalMysfits;
-let service: import('http').Server;
+let service: PythonService;
 let browser: Browser;
 let page: Page;
 const escaped: string[] = [];
@@ -93,9 +90,8 @@ beforeAll(async () => {
     jwksUrl: `${moto.url}/${UserPool.Id}/.well-known/jwks.json`,
     issuer: `https://cognito-idp.${REGION}.amazonaws.com/${UserPool.Id}`,
     service: async (allowedOrigin) => {
-      service = createServer({ dynamodb: db.client, tableName: TABLE, allowedOrigin, log: () => undefined });
-      await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
-      return `http://127.0.0.1:${(service.address() as AddressInfo).port}`;
+      service = await startPythonService({ tableName: TABLE, dynamodbEndpoint: db.endpoint, allowedOrigin });
+      return service.url;
     },
     processor: makeProcessor({ dynamodb: db.client, tableName: TABLE, log: () => undefined }),
   });
@@ -127,10 +123,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.stop();
-  if (service) {
-    service.closeAllConnections();
-    await new Promise<void>((resolve) => service.close(() => resolve()));
-  }
+  await service?.stop();
   await moto?.stop();
   await db?.stop();
 });

@@ -1,30 +1,25 @@
 /**
- * The Mysfits service (lib/mythical-mysfits/app) over real HTTP on 127.0.0.1, against dynalite (a real
- * DynamoDB API, in memory) holding a table with the stack's key and indexes, filled by the lab's own seed
- * handler (lambda/mysfits-seed) from the repository's mysfits: every route, bad input (400), unknown
- * mysfits (404), wrong methods (405), and a table failure (500 with no details).
+ * The Mysfits service (lib/mythical-mysfits/app, Python and Flask as in the workshop, served by waitress as
+ * in its image) over real HTTP on 127.0.0.1, against dynalite (a real DynamoDB API, in memory) holding a
+ * table with the stack's key and indexes, filled by the lab's own seed handler (lambda/mysfits-seed) from
+ * the repository's mysfits: every route, bad input (400), unknown mysfits (404), wrong methods (405), and a
+ * table failure (500 with no details).
  */
 import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import * as http from 'http';
-import { AddressInfo } from 'net';
-import * as path from 'path';
 import { makeHandler as makeSeedHandler, SeedEvent } from '../../lambda/mysfits-seed';
 import { MYSFITS, MYSFITS_INDEXES } from '../../lib/mythical-mysfits/mysfits-table';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 
-const APP_DIR = path.join(__dirname, '..', '..', 'lib', 'mythical-mysfits', 'app');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createServer } = require(path.join(APP_DIR, 'src', 'server.js')) as {
-  createServer(deps: { dynamodb: { send(c: unknown): Promise<any> }; tableName: string; allowedOrigin?: string; log?: (l: string) => void }): http.Server;
-};
+import { PythonService, startPythonService } from './python-service';
 
 const TABLE = 'Mysfits';
 const ORIGIN = 'https://d111111abcdef8.cloudfront.net';
 const EVANGELINE = '4e53920c-505a-4a90-a694-b9300791f0ae';
+jest.setTimeout(30_000);
+
 let dynamo: LocalDynamo;
-let server: http.Server;
+let service: PythonService;
 let base: string;
-const log: string[] = [];
 const responses: string[] = [];
 
 const seedEvent = (type: 'Create' | 'Update'): SeedEvent => ({
@@ -37,7 +32,7 @@ const seedEvent = (type: 'Create' | 'Update'): SeedEvent => ({
   ResourceProperties: { TableName: TABLE, Mysfits: JSON.stringify(MYSFITS) },
 });
 
-async function call(method: string, urlPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
+async function call(method: string, urlPath: string): Promise<{ status: number; headers: Record<string, string>; json: any }> {
   const res = await fetch(`${base}${urlPath}`, { method });
   return { status: res.status, headers: Object.fromEntries(res.headers), json: await res.json() };
 }
@@ -66,15 +61,13 @@ beforeAll(async () => {
     }),
   );
   await makeSeedHandler({ dynamodb: dynamo.client, put: async (_url, body) => void responses.push(body) })(seedEvent('Create'));
-  server = createServer({ dynamodb: dynamo.client, tableName: TABLE, allowedOrigin: ORIGIN, log: (l) => log.push(l) });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  service = await startPythonService({ tableName: TABLE, dynamodbEndpoint: dynamo.endpoint, allowedOrigin: ORIGIN });
+  base = service.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await dynamo.stop();
+  await service?.stop();
+  await dynamo?.stop();
 });
 
 test('the seed custom resource answered SUCCESS to CloudFormation', () => {
@@ -124,7 +117,7 @@ test.each([
   ['/mysfits?filter=GoodEvil', 'value', 'value for filter GoodEvil must be one of Good, Neutral, Evil, got null'],
   ['/mysfits?value=Evil', 'filter', 'filter must be one of GoodEvil, LawChaos, got null'],
   ['/mysfits/not-a-uuid', 'mysfitId', 'mysfitId must be a UUID such as 4e53920c-505a-4a90-a694-b9300791f0ae, got "not-a-uuid"'],
-  ['/mysfits/%27%3B--/like', 'mysfitId', 'mysfitId must be a UUID such as 4e53920c-505a-4a90-a694-b9300791f0ae, got "%27%3B--"'],
+  ['/mysfits/%27%3B--/like', 'mysfitId', 'mysfitId must be a UUID such as 4e53920c-505a-4a90-a694-b9300791f0ae, got "\';--"'],
 ])('GET %s is a 400 naming %s', async (urlPath, field, error) => {
   expect(await call('GET', urlPath)).toMatchObject({ status: 400, json: { field, error } });
 });
@@ -170,17 +163,23 @@ test('a method a route does not have is a 405 with Allow', async () => {
 });
 
 test('a table failure is a 500 that says where to look, without the error itself; the log has it', async () => {
-  const lines: string[] = [];
-  const broken = createServer({ dynamodb: { send: async () => Promise.reject(new Error('AccessDeniedException: secret detail')) }, tableName: TABLE, log: (l) => lines.push(l) });
-  await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
-  const res = await fetch(`http://127.0.0.1:${(broken.address() as AddressInfo).port}/mysfits`);
-  const text = await res.text();
-  broken.closeAllConnections();
-  await new Promise<void>((resolve) => broken.close(() => resolve()));
-  expect(res.status).toBe(500);
-  expect(text).not.toContain('secret detail');
-  expect(JSON.parse(text).error).toMatch(/service log/);
-  expect(lines.join('\n')).toContain('secret detail');
+  const broken = await startPythonService({ tableName: 'NoSuchTable', dynamodbEndpoint: dynamo.endpoint });
+  try {
+    const res = await fetch(`${broken.url}/mysfits`);
+    const text = await res.text();
+    expect(res.status).toBe(500);
+    expect(text).not.toMatch(/ResourceNotFound|NoSuchTable/);
+    expect(JSON.parse(text).error).toMatch(/service log/);
+    expect(broken.log.join('\n')).toContain('ResourceNotFoundException');
+  } finally {
+    await broken.stop();
+  }
+});
+
+test('every request but the health check is logged as one JSON line', () => {
+  const lines = service.log.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  expect(lines).toContainEqual({ method: 'GET', path: '/mysfits', status: 200 });
+  expect(lines.some((l) => l.path === '/')).toBe(false);
 });
 
 test('the seed handler answers FAILED, naming the field, for a bad mysfit list', async () => {
