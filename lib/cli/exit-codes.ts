@@ -15,4 +15,6 @@ export const EXIT = {
   notFound: 4,
   /** Not done: a stack failed to delete, a resource could not be deleted, paused or resumed, or the lab cannot pause. */
   incomplete: 5,
+  /** A check failed: `labs check` or `labs trial` found the lab broken (each FAIL line says what to do). */
+  checksFailed: 6,
 } as const;

@@ -2,9 +2,20 @@
  * Every lab's checks for `labs check`, one module per lab beside this file. A lab added to the app adds its
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
+import { containerClusterChecks } from './container-cluster';
+import { hadoopChecks } from './hadoop';
+import { microservicesChecks } from './microservices';
+import { serverlessChecks } from './serverless';
+import { staticSiteChecks } from './static-site';
 import { LabChecks } from './types';
 
-export const LAB_CHECKS: readonly LabChecks[] = [];
+export const LAB_CHECKS: readonly LabChecks[] = [
+  staticSiteChecks,
+  containerClusterChecks,
+  serverlessChecks,
+  microservicesChecks,
+  hadoopChecks,
+];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */
 export function checksFor(lab: string): LabChecks | undefined {

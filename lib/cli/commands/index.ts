@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCheck } from './check';
 import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
 import { registerDiagram } from './diagram';
@@ -8,6 +9,7 @@ import { registerResults } from './results';
 import { registerReview } from './review';
 import { registerStatus } from './status';
 import { registerSweep } from './sweep';
+import { registerTrial } from './trial';
 
 /** Adds one subcommand (with its options and `--help`) to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -24,4 +26,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCost,
   registerReview,
   registerDiagram,
+  registerCheck,
+  registerTrial,
 ];
