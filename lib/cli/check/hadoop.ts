@@ -3,8 +3,8 @@
  * system) under the `ResultsUri` output, and the cluster stops billing on its own. From the stack's
  * `ClusterId`, `ResultsUri` and `DescribeStepCommand` outputs, EMR and S3; writes nothing.
  */
-import { DescribeClusterCommand, GetAutoTerminationPolicyCommand, paginateListSteps, StepSummary } from '@aws-sdk/client-emr';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { DescribeClusterCommand, GetAutoTerminationPolicyCommand, ListStepsCommand, StepSummary } from '@aws-sdk/client-emr';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { AwsSession } from '../aws/session';
 import { isResultFile, parseS3Uri } from '../results';
 import { CheckContext, CheckResult, LabChecks } from './types';
@@ -34,9 +34,12 @@ export async function readResultRows(session: AwsSession, uri: string): Promise<
   const location = parseS3Uri(uri);
   if (!location) throw new Error(`ResultsUri "${uri}" is not an s3://bucket/prefix URI`);
   const keys: string[] = [];
-  for await (const page of paginateListObjectsV2({ client: session.s3 }, { Bucket: location.bucket, Prefix: location.prefix })) {
+  let token: string | undefined;
+  do {
+    const page = await session.s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken: token }));
     for (const o of page.Contents ?? []) if (o.Key && isResultFile(o.Key, o.Size ?? 0)) keys.push(o.Key);
-  }
+    token = page.NextContinuationToken;
+  } while (token);
   keys.sort();
   const rows: string[] = [];
   for (const key of keys) {
@@ -67,7 +70,12 @@ export function badRows(rows: readonly string[]): { malformed: string[]; repeate
 async function findStep(context: CheckContext, clusterId: string): Promise<StepSummary | undefined> {
   const name = courseStepName(context.stack.outputs);
   const steps: StepSummary[] = [];
-  for await (const page of paginateListSteps({ client: context.session.emr }, { ClusterId: clusterId })) steps.push(...(page.Steps ?? []));
+  let marker: string | undefined;
+  do {
+    const page = await context.session.emr.send(new ListStepsCommand({ ClusterId: clusterId, Marker: marker }));
+    steps.push(...(page.Steps ?? []));
+    marker = page.Marker;
+  } while (marker);
   // ListSteps returns the newest first (https://docs.aws.amazon.com/emr/latest/APIReference/API_ListSteps.html).
   return name ? steps.find((s) => s.Name === name) : steps[steps.length - 1];
 }
