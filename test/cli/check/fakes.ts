@@ -3,6 +3,7 @@
  * (`GetObjectCommand`), an HTTP `fetch` that answers from handlers keyed by URL, and a lab stack. A call
  * without a handler fails the test, naming it, so a check cannot quietly skip what it should read.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { AwsSession } from '../../../lib/cli/aws/session';
 import { CheckContext, CheckOptions } from '../../../lib/cli/check/types';
 import { LabStack } from '../../../lib/cli/inventory/stacks';
@@ -28,8 +29,10 @@ export function fakeSession(handlers: Record<string, Handler>, region = 'us-east
     },
     config: {},
   };
+  // CloudFormation's paginators insist on a real client: that one is a CloudFormationClient whose send is the fake's.
+  const cloudFormation = Object.assign(new CloudFormationClient({ region }), { send: client.send });
   const session = new Proxy(
-    { region: async () => region, account: async () => '123456789012' },
+    { region: async () => region, account: async () => '123456789012', where: async () => ({ account: '123456789012', region }), cloudFormation },
     { get: (target, key) => (key in target ? (target as any)[key] : client) },
   ) as unknown as AwsSession;
   return { session, calls };

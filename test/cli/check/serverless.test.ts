@@ -52,7 +52,7 @@ function aws(table: Map<string, Record<string, any>>, overrides: Record<string, 
       return { AuthenticationResult: { IdToken: ID_TOKEN } };
     },
     GetItemCommand: (input) => ({ Item: table.get(input.Key.RideId.S) }),
-    DeleteItemCommand: (input) => void table.delete(input.Key.RideId.S) ?? {},
+    DeleteItemCommand: (input) => (table.delete(input.Key.RideId.S), {}),
     AdminDeleteUserCommand: () => ({}),
     ...overrides,
   });
