@@ -43,9 +43,9 @@ export interface ScriptRun {
 
 /** How long a script may run on the instance (the test workload waits up to 3 minutes for its pods). */
 const SCRIPT_TIMEOUT_SECONDS = 300;
-/** How often, and how many times, the command's status is read. */
-const POLL_MS = 3_000;
-const MAX_POLLS = Math.ceil((SCRIPT_TIMEOUT_SECONDS + 60) / (POLL_MS / 1000));
+/** The first wait before reading the command's status, doubled after each read up to `MAX_POLL_MS`. */
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 5_000;
 
 /**
  * Runs a shell script as root on the instance with SSM Run Command (`AWS-RunShellScript`) and waits for it:
@@ -67,8 +67,11 @@ export async function runScript(context: CheckContext, instanceId: string, scrip
   );
   const commandId = sent.Command?.CommandId;
   if (!commandId) throw new Error('SSM SendCommand returned no command id');
-  for (let i = 0; i < MAX_POLLS; i++) {
-    await context.sleep(POLL_MS);
+  // Waits until SSM's own timeout has passed, plus a minute for the status to reach the API.
+  let waited = 0;
+  for (let delay = FIRST_POLL_MS; waited < (SCRIPT_TIMEOUT_SECONDS + 60) * 1000; delay = Math.min(2 * delay, MAX_POLL_MS)) {
+    await context.sleep(delay);
+    waited += delay;
     try {
       const inv = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }));
       const status = inv.Status ?? 'Pending';
@@ -79,7 +82,7 @@ export async function runScript(context: CheckContext, instanceId: string, scrip
       if (!isError(err, ['InvocationDoesNotExist'])) throw err;
     }
   }
-  return { status: 'TimedOut', stdout: '', stderr: `no final status after ${Math.round((MAX_POLLS * POLL_MS) / 1000)} s` };
+  return { status: 'TimedOut', stdout: '', stderr: `no final status after ${Math.round(waited / 1000)} s` };
 }
 
 const NODES = 'every node is Ready';
