@@ -1,4 +1,7 @@
 /** `labs check` and `labs trial` as commands: arguments, output, exit statuses, with AWS and the CDK CLI faked. */
+import * as fs from 'fs';
+import * as path from 'path';
+import { LAB_CHECKS } from '../../../lib/cli/check';
 import { checkCommand, parseSeconds, stackNameFor } from '../../../lib/cli/commands/check';
 import { collectContext, minutesSeconds, renderTrial, runTrial, TrialDeps, trialExit } from '../../../lib/cli/commands/trial';
 import { CheckDeps, StackReport } from '../../../lib/cli/check/run';
@@ -212,4 +215,13 @@ describe('labs trial', () => {
     expect(minutesSeconds(42)).toBe('42s');
     expect(minutesSeconds(3725)).toBe('62m 05s');
   });
+});
+
+test('every lab with checks has a guide that ends with the command that checks it', () => {
+  expect(LAB_CHECKS.map((c) => c.lab).sort()).toEqual(['container-cluster', 'hadoop', 'microservices', 'serverless', 'static-site']);
+  for (const { lab } of LAB_CHECKS) {
+    const guide = fs.readFileSync(path.join(__dirname, '../../../lib', lab, 'README.md'), 'utf8');
+    const stack = `${lab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LabStack`;
+    expect(guide.trimEnd().split('\n').pop()).toBe(`Check your lab: \`npx labs check ${stack}\``);
+  }
 });

@@ -131,3 +131,15 @@ test('the cluster shape comes from the outputs', () => {
 test('the plan says the test workload is written and removed', () => {
   expect(containerClusterChecks.plan(labStack('container-cluster', 'C', {})).join(' ')).toMatch(/removes it again, pass or fail/);
 });
+
+test('a command that never finishes is a FAIL once SSM has had its timeout and a minute more', async () => {
+  let waited = 0;
+  const fake = fakeSession({
+    SendCommandCommand: () => ({ Command: { CommandId: 'cmd-1' } }),
+    GetCommandInvocationCommand: () => ({ Status: 'InProgress' }),
+  });
+  const ctx = context(labStack('container-cluster', 'ContainerClusterLabStack', outputs('kubernetes')), fake.session, fakeFetch({}).fetch);
+  const results = await containerClusterChecks.run({ ...ctx, sleep: async (ms) => void (waited += ms) });
+  expect(results[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/ended TimedOut: no final status after 36\d s/) });
+  expect(waited).toBeGreaterThanOrEqual(360_000);
+});
