@@ -1,9 +1,10 @@
 /** `labs check` and `labs trial` as commands: arguments, output, exit statuses, with AWS and the CDK CLI faked. */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { LAB_CHECKS } from '../../../lib/cli/check';
 import { checkCommand, parseSeconds, stackNameFor } from '../../../lib/cli/commands/check';
-import { collectContext, minutesSeconds, renderTrial, runTrial, TrialDeps, trialExit } from '../../../lib/cli/commands/trial';
+import { collectContext, liveTrialDeps, minutesSeconds, renderTrial, runTrial, TrialDeps, trialExit } from '../../../lib/cli/commands/trial';
 import { CheckDeps, StackReport } from '../../../lib/cli/check/run';
 import { CliError } from '../../../lib/cli/errors';
 import { EXIT } from '../../../lib/cli/exit-codes';
@@ -223,5 +224,21 @@ test('every lab with checks has a guide that ends with the command that checks i
     const guide = fs.readFileSync(path.join(__dirname, '../../../lib', lab, 'README.md'), 'utf8');
     const stack = `${lab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LabStack`;
     expect(guide.trimEnd().split('\n').pop()).toBe(`Check your lab: \`npx labs check ${stack}\``);
+  }
+});
+
+test("the trial's CDK CLI runs in the project with the region and returns its exit status", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labs-trial-test-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'node_modules', '.bin'), { recursive: true });
+    // A stand-in for the CDK CLI: records its arguments and region, prints like the CLI does, exits 3 on destroy.
+    const script = path.join(dir, 'node_modules', '.bin', 'cdk');
+    fs.writeFileSync(script, `#!/bin/sh\necho "$AWS_REGION $*" >> "${dir}/calls"\necho "Outputs: ..."\n[ "$1" = destroy ] && exit 3\nexit 0\n`, { mode: 0o755 });
+    const d = liveTrialDeps(fakeSession({}).session, 'eu-west-3', dir);
+    expect(await d.cdk(['deploy', 'StaticSiteLabStack', '--require-approval', 'never'])).toBe(0);
+    expect(await d.cdk(['destroy', 'StaticSiteLabStack', '--force'])).toBe(3);
+    expect(fs.readFileSync(path.join(dir, 'calls'), 'utf8')).toBe('eu-west-3 deploy StaticSiteLabStack --require-approval never\neu-west-3 destroy StaticSiteLabStack --force\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
