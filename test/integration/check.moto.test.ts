@@ -24,6 +24,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EMRClient, GetAutoTerminationPolicyCommand, ListStepsCommand, RunJobFlowCommand, TerminateJobFlowsCommand } from '@aws-sdk/client-emr';
+import { DescribeVpcsCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateBucketCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { io } from '../../lib/cli/io';
@@ -342,23 +344,47 @@ describe('microservices', () => {
       });
     };
   }
+  /**
+   * The ECS host as moto's ELBv2 sees it: one instance registered in each deployable's target group (the
+   * containers' ports), healthy while it runs. Returns the outputs naming the groups, and the instance.
+   */
+  async function targetGroups(): Promise<{ outputs: Record<string, string>; instance: string }> {
+    const ec2 = new EC2Client({});
+    const elb = new ElasticLoadBalancingV2Client({});
+    const vpc = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs![0].VpcId!;
+    const instance = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 't4g.micro', MinCount: 1, MaxCount: 1 }))).Instances![0].InstanceId!;
+    const outputs: Record<string, string> = {};
+    for (const [i, prefix] of ['Monolith', 'Users', 'Threads', 'Posts'].entries()) {
+      const arn = (await elb.send(new CreateTargetGroupCommand({ Name: `board-${prefix.toLowerCase()}`, Protocol: 'HTTP', Port: 3000, VpcId: vpc, TargetType: 'instance' }))).TargetGroups![0].TargetGroupArn!;
+      await elb.send(new RegisterTargetsCommand({ TargetGroupArn: arn, Targets: [{ Id: instance, Port: 32768 + i }] }));
+      outputs[`${prefix}TargetGroupArn`] = arn;
+    }
+    return { outputs, instance };
+  }
+
   const splitRules = (urls: Record<string, string>) => (path: string) =>
     path.startsWith('/api/users') ? urls.users : path.startsWith('/api/threads') ? urls.threads : path.startsWith('/api/posts') ? urls.posts : urls.monolith;
 
-  test('split phase: every route passes through the listener rules; the monolith answering every path fails on X-Served-By', async () => {
+  test('split phase: healthy targets in moto ELBv2 and every route through the listener rules pass; a wrong X-Served-By and a stopped host fail', async () => {
     const d = await deployables();
     try {
-      await labStack('MicroservicesLabStack', 'microservices', { MessageBoardUrl: `${LOCAL}/lb`, Phase: 'split: the monolith (/api*); the users service (/api/users*); ...' });
+      const tgs = await targetGroups();
+      await labStack('MicroservicesLabStack', 'microservices', { MessageBoardUrl: `${LOCAL}/lb`, Phase: 'split: the monolith (/api*); the users service (/api/users*); ...', ...tgs.outputs });
       loadBalancer(splitRules(d.urls));
       const ok = await labs('check', 'MicroservicesLabStack');
-      expect(checkLines(ok.out)).toHaveLength(6);
+      expect(checkLines(ok.out)).toHaveLength(7);
+      expect(checkLines(ok.out)[0]).toBe("PASS  every target of the phase's target groups is healthy: healthy targets: monolith 1/1, users 1/1, threads 1/1, posts 1/1.");
       expect(checkLines(ok.out).every((l) => l.startsWith('PASS'))).toBe(true);
       expect(ok.code).toBe(0);
 
       loadBalancer(() => d.urls.monolith);
       const wrong = await labs('check', 'MicroservicesLabStack');
       expect(wrong.code).toBe(6);
-      expect(checkLines(wrong.out)[0]).toMatch(/^FAIL  GET \/api\/users answers the tutorial's data: served by monolith, but in the split phase users serves it/);
+      expect(checkLines(wrong.out)[1]).toMatch(/^FAIL  GET \/api\/users answers the tutorial's data: served by monolith, but in the split phase users serves it/);
+
+      await new EC2Client({}).send(new StopInstancesCommand({ InstanceIds: [tgs.instance] }));
+      const stopped = await labs('check', 'MicroservicesLabStack');
+      expect(checkLines(stopped.out)[0]).toMatch(/^FAIL  every target of the phase's target groups is healthy: monolith target i-\w+:32768 is unused \(Target.InvalidState\)/);
     } finally {
       await d.close();
     }

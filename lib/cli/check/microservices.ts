@@ -10,9 +10,10 @@
  * there is no monolith to compare with, and a wrong answer must fail even when every service gives it.
  */
 import { isDeepStrictEqual } from 'util';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CheckContext, CheckResult, LabChecks } from './types';
 import { MESSAGE_BOARD_DATA as DATA } from './message-board-data';
-import { fail, missingOutput, pass, request } from './util';
+import { attempt, fail, missingOutput, pass, request } from './util';
 
 export const MICROSERVICES_LAB = 'microservices';
 
@@ -45,6 +46,39 @@ export function phaseOf(output: string | undefined): BoardPhase | undefined {
 /** Who must answer a route in a phase: the monolith alone, or the service of the route's part. */
 export function expectedServer(phase: BoardPhase, route: BoardRoute): string {
   return phase === 'monolith' ? 'monolith' : route.part;
+}
+
+/** The deployables that run in a phase, by the prefix of their outputs (`<Prefix>TargetGroupArn`). */
+export function deployablesOf(phase: BoardPhase): string[] {
+  return phase === 'monolith' ? ['Monolith'] : phase === 'split' ? ['Monolith', 'Users', 'Threads', 'Posts'] : ['Users', 'Threads', 'Posts'];
+}
+
+const TARGETS = "every target of the phase's target groups is healthy";
+
+/**
+ * The load balancer's view of the phase's containers: every target group of the phase (its
+ * `<Prefix>TargetGroupArn` outputs) has targets, all `healthy`
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetHealth.html).
+ */
+async function checkTargets(context: CheckContext, phase: BoardPhase): Promise<CheckResult> {
+  return attempt(TARGETS, async () => {
+    const seen: string[] = [];
+    const bad: string[] = [];
+    for (const prefix of deployablesOf(phase)) {
+      const arn = context.stack.outputs[`${prefix}TargetGroupArn`];
+      if (!arn) return missingOutput(TARGETS, context.stack.name, `${prefix}TargetGroupArn`);
+      const targets = (await context.session.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }))).TargetHealthDescriptions ?? [];
+      const healthy = targets.filter((t) => t.TargetHealth?.State === 'healthy').length;
+      seen.push(`${prefix.toLowerCase()} ${healthy}/${targets.length}`);
+      if (!targets.length) bad.push(`${prefix.toLowerCase()} has no targets`);
+      for (const t of targets.filter((x) => x.TargetHealth?.State !== 'healthy')) {
+        bad.push(`${prefix.toLowerCase()} target ${t.Target?.Id}:${t.Target?.Port} is ${t.TargetHealth?.State} (${t.TargetHealth?.Reason ?? 'no reason'})`);
+      }
+    }
+    return bad.length
+      ? fail(TARGETS, `${bad.join('; ')}. See the service's events (aws ecs describe-services) and its log group (<Name>LogGroup output).`)
+      : pass(TARGETS, `healthy targets: ${seen.join(', ')}.`);
+  });
 }
 
 const routeCheck = (path: string) => `GET ${path} answers the tutorial's data`;
@@ -116,7 +150,7 @@ export const microservicesChecks: LabChecks = {
   lab: MICROSERVICES_LAB,
   watches: true,
   plan: (stack) => [
-    `Requests every route of ${stack.name}'s message board (${BOARD_ROUTES.length} GETs) through its load balancer (MessageBoardUrl output). Writes nothing.`,
+    `Reads the health of the phase's target groups, and requests every route of ${stack.name}'s message board (${BOARD_ROUTES.length} GETs) through its load balancer (MessageBoardUrl output). Writes nothing.`,
   ],
   async run(context) {
     const { stack, options } = context;
@@ -136,7 +170,7 @@ export const microservicesChecks: LabChecks = {
       });
     }
     context.progress(`${stack.name}: phase ${phase}, ${base}`);
-    const results: CheckResult[] = [];
+    const results: CheckResult[] = [await checkTargets(context, phase)];
     for (const route of BOARD_ROUTES) results.push(await checkRoute(context, base, phase, route));
     return results;
   },

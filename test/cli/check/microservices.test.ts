@@ -29,8 +29,22 @@ function board(phase: keyof typeof PHASE, tamper: (path: string, a: { status: nu
   return fakeFetch(routes);
 }
 
-const run = (phase: keyof typeof PHASE, fetch: typeof globalThis.fetch, options?: { watch?: boolean; seconds?: number }) =>
-  microservicesChecks.run(context(labStack('microservices', 'MicroservicesLabStack', { MessageBoardUrl: URL, Phase: PHASE[phase] }), fakeSession({}).session, fetch, options));
+const tg = (prefix: string) => `arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/MicroS-${prefix}/0123456789abcdef`;
+const TARGET_GROUPS = Object.fromEntries(['Monolith', 'Users', 'Threads', 'Posts'].map((p) => [`${p}TargetGroupArn`, tg(p)]));
+
+/** The load balancer's target health: one healthy target per group unless `health` says otherwise. */
+function elb(health: Record<string, { State: string; Reason?: string }[]> = {}) {
+  return fakeSession({
+    DescribeTargetHealthCommand: (input) => {
+      const prefix = /MicroS-(\w+)\//.exec(input.TargetGroupArn)![1];
+      const states = health[prefix] ?? [{ State: 'healthy' }];
+      return { TargetHealthDescriptions: states.map((h, i) => ({ Target: { Id: 'i-0abc', Port: 32768 + i }, TargetHealth: h })) };
+    },
+  });
+}
+
+const run = (phase: keyof typeof PHASE, fetch: typeof globalThis.fetch, options?: { watch?: boolean; seconds?: number }, fake = elb()) =>
+  microservicesChecks.run(context(labStack('microservices', 'MicroservicesLabStack', { MessageBoardUrl: URL, Phase: PHASE[phase], ...TARGET_GROUPS }), fake.session, fetch, options));
 
 test("the check's copy of the tutorial's data is the lab's data", () => {
   const lab = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../lib/microservices/app/data/db.json'), 'utf8'));
@@ -38,10 +52,15 @@ test("the check's copy of the tutorial's data is the lab's data", () => {
 });
 
 test.each(['monolith', 'split', 'microservices'] as const)('every route passes in the %s phase, served by that phase\'s containers', async (phase) => {
-  const results = await run(phase, board(phase).fetch);
-  expect(results).toHaveLength(BOARD_ROUTES.length);
+  const fake = elb();
+  const results = await run(phase, board(phase).fetch, undefined, fake);
+  expect(results).toHaveLength(1 + BOARD_ROUTES.length);
   expect(results.every((r) => r.status === 'PASS')).toBe(true);
-  expect(results[0].detail).toBe(`200 from ${phase === 'monolith' ? 'monolith' : 'users'}, the tutorial's data.`);
+  expect(results[1].detail).toBe(`200 from ${phase === 'monolith' ? 'monolith' : 'users'}, the tutorial's data.`);
+  // Only the phase's target groups are read.
+  expect(fake.calls.map(([, input]) => /MicroS-(\w+)\//.exec(input.TargetGroupArn)![1])).toEqual(
+    { monolith: ['Monolith'], split: ['Monolith', 'Users', 'Threads', 'Posts'], microservices: ['Users', 'Threads', 'Posts'] }[phase],
+  );
 });
 
 test('a wrong X-Served-By fails: the monolith still answering a path the split phase gives to a service', async () => {
@@ -50,7 +69,7 @@ test('a wrong X-Served-By fails: the monolith still answering a path the split p
     "FAIL GET /api/threads answers the tutorial's data",
     "FAIL GET /api/threads/1 answers the tutorial's data",
   ]);
-  expect(results[2].detail).toMatch(/served by monolith, but in the split phase threads serves it/);
+  expect(results[3].detail).toMatch(/served by monolith, but in the split phase threads serves it/);
 });
 
 test('a 502 and a body that differs from the data fail', async () => {
@@ -61,8 +80,8 @@ test('a 502 and a body that differs from the data fail', async () => {
       if (p === '/api/posts/by-user/1') a.body = [];
     }).fetch,
   );
-  expect(results[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/^502 from users/) });
-  expect(results[5]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/body differs from the tutorial's data/) });
+  expect(results[1]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/^502 from users/) });
+  expect(results[6]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/body differs from the tutorial's data/) });
 });
 
 test('--watch requests every route at a steady rate and counts requests and failures per route and status', async () => {
@@ -77,6 +96,14 @@ test('--watch requests every route at a steady rate and counts requests and fail
   expect(results[0].detail).toMatch(/^10 requests, 2 failed \(200: 8, 502: 2\)/);
   expect(results.slice(1).every((r) => r.status === 'PASS')).toBe(true);
   expect(results[1].detail).toBe('10 requests, 0 failed (200: 10)');
+});
+
+test('an unhealthy or missing target fails the target-health check', async () => {
+  const results = await run('split', board('split').fetch, undefined, elb({ Posts: [{ State: 'healthy' }, { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch' }], Threads: [] }));
+  expect(results[0]).toMatchObject({
+    status: 'FAIL',
+    detail: expect.stringMatching(/^threads has no targets; posts target i-0abc:32769 is unhealthy \(Target.ResponseCodeMismatch\)/),
+  });
 });
 
 test('phase and expected server come from the Phase output', () => {
