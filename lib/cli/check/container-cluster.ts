@@ -152,8 +152,8 @@ export const TEST_IMAGE = 'registry.k8s.io/pause:3.10';
 
 /**
  * The Kubernetes test: a Deployment with two replicas per worker that must spread evenly over the nodes
- * (a topology spread constraint on the hostname, https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/;
- * kubeadm's control plane is tainted, so the pods land on workers). The trap deletes it however the script ends.
+ * (a topology spread constraint on the hostname, https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/,
+ * counting only the nodes whose taints the pods tolerate: kubeadm's control plane is tainted, so the pods land on workers). The trap deletes it however the script ends.
  */
 export function kubernetesSpreadScript(name: string, replicas: number): string {
   const manifest = JSON.stringify({
@@ -167,7 +167,15 @@ export function kubernetesSpreadScript(name: string, replicas: number): string {
         metadata: { labels: { app: name } },
         spec: {
           topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: name } } },
+            {
+              maxSkew: 1,
+              topologyKey: 'kubernetes.io/hostname',
+              whenUnsatisfiable: 'DoNotSchedule',
+              labelSelector: { matchLabels: { app: name } },
+              // Without Honor (the default is Ignore) the tainted control plane counts as a node with no pod,
+              // which caps every worker at one replica and leaves the rest Pending.
+              nodeTaintsPolicy: 'Honor',
+            },
           ],
           containers: [{ name: 'pause', image: TEST_IMAGE, resources: { requests: { cpu: '1m', memory: '8Mi' } } }],
         },

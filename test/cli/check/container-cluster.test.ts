@@ -125,6 +125,8 @@ test('the cluster shape comes from the outputs', () => {
   expect(parseNodes(NODES_OK).map((n) => n.status)).toEqual(['Ready', 'Ready', 'Ready']);
   expect(placement(pods('x', ['a', 'b', 'a']), 'kubernetes').byNode).toEqual(new Map([['a', 2], ['b', 1]]));
   expect(kubernetesSpreadScript('labs-check-abc', 2)).toContain('"topologyKey":"kubernetes.io/hostname"');
+  // The tainted control plane must not count as a domain with no pod, or each worker could hold only one.
+  expect(kubernetesSpreadScript('labs-check-abc', 2)).toContain('"nodeTaintsPolicy":"Honor"');
   expect(swarmSpreadScript('labs-check-abc', 2)).toContain('--constraint node.role==worker');
 });
 
