@@ -4,7 +4,9 @@
  * without a handler fails the test, naming it, so a check cannot quietly skip what it should read.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+// Loaded for its side effect too: it silences the SDK's Node-version warning before the client below is built.
 import { AwsSession } from '../../../lib/cli/aws/session';
+import '../../../lib/cli/aws/session';
 import { CheckContext, CheckOptions } from '../../../lib/cli/check/types';
 import { LabStack } from '../../../lib/cli/inventory/stacks';
 
