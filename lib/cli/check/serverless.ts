@@ -12,7 +12,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { errorMessage, isNotFound, toCliError } from '../aws/errors';
+import { errorMessage, toCliError } from '../aws/errors';
 import { CheckContext, CheckResult, LabChecks } from './types';
 import { attempt, excerpt, fail, HttpAnswer, missingOutput, outputsOf, pass, request, skip } from './util';
 
@@ -60,7 +60,7 @@ export function temporaryPassword(): string {
  * (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html).
  * Returns the user name (the `cognito:username` the ride function records) and the ID token.
  */
-async function signInTemporaryRider(context: CheckContext, poolId: string, clientId: string, username: string): Promise<string> {
+async function signInTemporaryRider(context: CheckContext, poolId: string, clientId: string, username: string, created: () => void): Promise<string> {
   const { cognito } = context.session;
   const password = temporaryPassword();
   await cognito.send(
@@ -74,6 +74,7 @@ async function signInTemporaryRider(context: CheckContext, poolId: string, clien
       ],
     }),
   );
+  created();
   await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
   const auth = await cognito.send(
     new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
@@ -92,8 +93,7 @@ async function rideChecks(context: CheckContext, o: Record<(typeof OUTPUTS)[numb
   try {
     let token: string;
     try {
-      created = true; // AdminCreateUser may have succeeded even if a later call fails
-      token = await signInTemporaryRider(context, o.UserPoolId, o.UserPoolClientId, username);
+      token = await signInTemporaryRider(context, o.UserPoolId, o.UserPoolClientId, username, () => (created = true));
     } catch (err) {
       if (toCliError(err)) throw err;
       return [fail(RIDE, `could not sign a temporary rider in to ${o.UserPoolId}: ${errorMessage(err)}.`), skip(STORED, 'no ride was made.')];
@@ -130,7 +130,7 @@ async function rideChecks(context: CheckContext, o: Record<(typeof OUTPUTS)[numb
     if (created) {
       await context.session.cognito
         .send(new AdminDeleteUserCommand({ UserPoolId: o.UserPoolId, Username: username }))
-        .catch((err) => (isNotFound(err) || /UserNotFound/.test(String((err as Error).name)) ? undefined : cleanup.push(`user ${username} (${errorMessage(err)})`)));
+        .catch((err) => cleanup.push(`user ${username} in ${o.UserPoolId} (${errorMessage(err)})`));
     }
     if (cleanup.length) context.progress(`Could not remove what the check wrote: ${cleanup.join('; ')}. Delete it by hand.`);
   }

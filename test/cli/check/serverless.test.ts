@@ -119,3 +119,18 @@ test('a rider who cannot sign in fails the ride check and is deleted', async () 
 test('the plan says what is written and that it is removed', () => {
   expect(serverlessChecks.plan(labStack('serverless', 'S', {})).join(' ')).toMatch(/temporary rider .* deletes the ride item and the rider again/);
 });
+
+test('what the check could not remove is reported, naming it', async () => {
+  const h = http();
+  const fake = aws(h.table, { AdminDeleteUserCommand: () => Promise.reject(awsError('InternalErrorException', 'try later')) });
+  const ctx = context(labStack('serverless', 'ServerlessLabStack', OUTPUTS), fake.session, h.fetch);
+  await serverlessChecks.run(ctx);
+  expect(ctx.progressLines).toEqual([expect.stringMatching(/^Could not remove what the check wrote: user labs-check-[0-9a-f]{8} in us-east-1_AbCdEfGhI \(try later\)\. Delete it by hand\.$/)]);
+});
+
+test('access denied on AdminCreateUser stops the command with one line, and nothing is left to remove', async () => {
+  const h = http();
+  const fake = aws(h.table, { AdminCreateUserCommand: () => Promise.reject(awsError('AccessDeniedException', 'not allowed')) });
+  await expect(serverlessChecks.run(context(labStack('serverless', 'ServerlessLabStack', OUTPUTS), fake.session, h.fetch))).rejects.toThrow(/Access denied/);
+  expect(fake.calls.map(([n]) => n)).not.toContain('AdminDeleteUserCommand');
+});
