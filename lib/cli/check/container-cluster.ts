@@ -278,7 +278,8 @@ export const containerClusterChecks: LabChecks = {
         const script = k8s ? kubernetesSpreadScript(name, replicas) : swarmSpreadScript(name, replicas);
         return spreadResult(await run(script, 'test workload'), shape, workerNames, replicas, `${k8s ? 'Deployment' : 'service'} ${name}`);
       } catch (err) {
-        if (toCliError(err)) throw err;
+        const setup = toCliError(err);
+      if (setup) throw setup;
         return fail(SPREAD, `${errorMessage(err)}. If ${name} is left, remove it on the control plane: ${k8s ? `kubectl delete deployment ${name}` : `docker service rm ${name}`}`);
       }
     });

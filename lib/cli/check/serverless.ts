@@ -95,7 +95,8 @@ async function rideChecks(context: CheckContext, o: Record<(typeof OUTPUTS)[numb
     try {
       token = await signInTemporaryRider(context, o.UserPoolId, o.UserPoolClientId, username, () => (created = true));
     } catch (err) {
-      if (toCliError(err)) throw err;
+      const setup = toCliError(err);
+      if (setup) throw setup;
       return [fail(RIDE, `could not sign a temporary rider in to ${o.UserPoolId}: ${errorMessage(err)}.`), skip(STORED, 'no ride was made.')];
     }
     const answer = await request(context, `${withSlash(o.ApiUrl)}ride`, {
