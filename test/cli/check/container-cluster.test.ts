@@ -5,6 +5,10 @@
  * their documented formats (`kubectl get nodes --no-headers`, `kubectl get pods -o wide --no-headers`,
  * `docker node ls --format`, `docker service ps --format`).
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { clusterShape, containerClusterChecks, kubernetesSpreadScript, parseNodes, placement, swarmSpreadScript } from '../../../lib/cli/check/container-cluster';
 import { awsError, context, fakeFetch, fakeSession, labStack, statuses } from './fakes';
 
@@ -144,4 +148,50 @@ test('a command that never finishes is a FAIL once SSM has had its timeout and a
   const results = await containerClusterChecks.run({ ...ctx, sleep: async (ms) => void (waited += ms) });
   expect(results[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/ended TimedOut: no final status after 36\d s/) });
   expect(waited).toBeGreaterThanOrEqual(360_000);
+});
+
+describe('the test-workload scripts, run by sh against stand-ins for kubectl and docker', () => {
+  // AWS-RunShellScript runs the commands as a shell script with sh (https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-command-ssm-plugin-reference.html#aws-runShellScript).
+
+  /** Runs `script` with `tool` on PATH as a stand-in that logs its arguments (and stdin for apply) and prints `answer`. */
+  function runWith(tool: string, script: string, failOn?: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labs-check-sh-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, tool),
+        `#!/bin/sh\necho "$*" >> "${dir}/log"\ncase "$*" in *"apply -f -"*) cat > "${dir}/stdin";; esac\n` +
+          (failOn ? `case "$*" in *"${failOn}"*) echo "stand-in failure" >&2; exit 1;; esac\n` : '') +
+          `case "$*" in *"get pods"*|*"service ps"*) echo "x Running on w1";; esac\nexit 0\n`,
+        { mode: 0o755 },
+      );
+      const result = spawnSync('sh', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+      return { status: result.status, stdout: result.stdout, log: fs.readFileSync(path.join(dir, 'log'), 'utf8').trim().split('\n'), stdin: fs.existsSync(path.join(dir, 'stdin')) ? fs.readFileSync(path.join(dir, 'stdin'), 'utf8') : '' };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('Kubernetes: apply a valid manifest, wait, list the pods, and always delete the Deployment', () => {
+    const ok = runWith('kubectl', kubernetesSpreadScript('labs-check-abc123', 4));
+    expect(ok.log).toEqual([
+      'apply -f -',
+      'rollout status deployment/labs-check-abc123 --timeout=180s',
+      'get pods -l app=labs-check-abc123 -o wide --no-headers',
+      'delete deployment labs-check-abc123 --ignore-not-found --wait=true',
+    ]);
+    expect(JSON.parse(ok.stdin)).toMatchObject({ kind: 'Deployment', metadata: { name: 'labs-check-abc123' }, spec: { replicas: 4 } });
+    expect(ok.stdout).toBe('x Running on w1\n');
+    // A rollout that never completes still lists the pods (to say where they are) and deletes the Deployment.
+    const stuck = runWith('kubectl', kubernetesSpreadScript('labs-check-abc123', 4), 'rollout status');
+    expect(stuck.log.slice(-2)).toEqual(['get pods -l app=labs-check-abc123 -o wide --no-headers', 'delete deployment labs-check-abc123 --ignore-not-found --wait=true']);
+  });
+
+  test('Swarm: create the service on workers, list its tasks, and always remove it', () => {
+    const failed = runWith('docker', swarmSpreadScript('labs-check-abc123', 4), 'service create');
+    expect(failed.log).toEqual([
+      'service create --detach=false --quiet --name labs-check-abc123 --replicas 4 --constraint node.role==worker registry.k8s.io/pause:3.10',
+      'service ps labs-check-abc123 --filter desired-state=running --format {{.Name}} {{.Node}} {{.CurrentState}}',
+      'service rm labs-check-abc123',
+    ]);
+  });
 });
