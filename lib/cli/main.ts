@@ -10,7 +10,7 @@ import { CliError } from './errors';
  */
 export function buildProgram(): Command {
   const program = new Command('labs')
-    .description('See, extend, pause, tear down, cost and review the course labs.')
+    .description('See, extend, pause, tear down, cost, review and check the course labs.')
     // A usage error is one line, like every other error: `labs: <what is wrong> (labs <command> --help ...)`.
     .configureOutput({
       outputError: (message, write) => write(`labs: ${message.replace(/^error: /, '').trim()} (run labs --help for usage)\n`),

@@ -132,7 +132,7 @@ export const hadoopChecks: LabChecks = {
       const cluster = (await session.emr.send(new DescribeClusterCommand({ ClusterId: clusterId }))).Cluster;
       const state = cluster?.Status?.State ?? 'UNKNOWN';
       const reason = cluster?.Status?.StateChangeReason;
-      const ended = state === 'TERMINATED' || state === 'TERMINATING';
+      const ended = state.startsWith('TERMINAT'); // TERMINATING, TERMINATED, TERMINATED_WITH_ERRORS: no more billing
       if (cluster?.AutoTerminate) {
         // Transient mode (KeepJobFlowAliveWhenNoSteps false): EMR terminates the cluster once its steps end,
         // with reason ALL_STEPS_COMPLETED (https://docs.aws.amazon.com/emr/latest/APIReference/API_ClusterStateChangeReason.html).
