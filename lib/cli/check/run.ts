@@ -46,7 +46,8 @@ export async function runLabChecks(session: AwsSession, stack: LabStack, deps: C
   });
   if (!checks) return report([], [skip('lab has checks', `the ${stack.lab} lab has no checks in this version of labs.`)]);
   const plan = checks.plan(stack);
-  if (!READY_STATUSES.has(stack.status)) {
+  // --watch is meant to run while the stack is redeployed (UPDATE_IN_PROGRESS): it only counts answers.
+  if (!READY_STATUSES.has(stack.status) && !(options.watch && checks.watches)) {
     return report(plan, [
       fail('stack is deployed', `${stack.name} is ${stack.status}${stack.statusReason ? ` (${stack.statusReason})` : ''}: wait for the deploy to finish, or redeploy it.`),
     ]);

@@ -125,6 +125,20 @@ test('through the command line, --seconds 0 and a malformed -c are usage errors 
   expect(lines.join('')).toMatch(/"a=1 b=2" is not one key=value/);
 });
 
+test('--watch runs while the stack is being redeployed; plain checks wait for the deploy to finish', async () => {
+  const MICRO_URL = 'http://board.example';
+  const micro = cfnStack('MicroservicesLabStack', 'microservices', { MessageBoardUrl: MICRO_URL, Phase: 'monolith: the monolith (/api*).' }, 'UPDATE_IN_PROGRESS');
+  const routes = Object.fromEntries(
+    ['/api/users', '/api/users/1', '/api/threads', '/api/threads/1', '/api/posts/in-thread/1', '/api/posts/by-user/1'].map((p) => [`${MICRO_URL}${p}`, () => ({ status: 200, body: '[]' })]),
+  );
+  const d = { ...deps(), ...fakeFetch(routes) };
+  const watched = await checkCommand(aws([micro]).session, 'MicroservicesLabStack', { watch: true, seconds: 1 }, d);
+  expect(watched[0].checks.map((c) => c.status)).toEqual(Array(6).fill('PASS'));
+  const plain = await checkCommand(aws([micro]).session, 'MicroservicesLabStack', {}, d).catch((e) => e);
+  expect(plain.exitCode).toBe(EXIT.checksFailed);
+  expect(out).toContain('FAIL  stack is deployed: MicroservicesLabStack is UPDATE_IN_PROGRESS: wait for the deploy to finish, or redeploy it.');
+});
+
 describe('labs trial', () => {
   const report = (ok: boolean): StackReport => ({
     stack: 'StaticSiteLabStack-trial',
