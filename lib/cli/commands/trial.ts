@@ -5,8 +5,10 @@ import * as path from 'path';
 import { Command, InvalidArgumentError } from 'commander';
 import { describeResource } from '../actions/sweep';
 import { readTemplates, synthesize } from '../assembly';
+import { errorMessage } from '../aws/errors';
 import { AwsSession } from '../aws/session';
 import { liveDeps, runLabChecks, StackReport, summaryLine } from '../check/run';
+import { fail } from '../check/util';
 import { estimateStack } from '../cost/estimate';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -101,8 +103,15 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   const deployOk = (await deps.cdk(['deploy', name, '--require-approval', 'never', '--no-notices', ...cArgs])) === 0;
   const deployed = deps.clock();
 
+  // Whatever happens in the checks, the lab is destroyed: an error there (access denied, say) is a failed check.
   let checks: StackReport | undefined;
-  if (deployOk) checks = await deps.check(name);
+  if (deployOk) {
+    try {
+      checks = await deps.check(name);
+    } catch (err) {
+      checks = { stack: name, lab: '?', ok: false, plan: [], checks: [fail('checks ran', `the checks stopped: ${errorMessage(err)}`)] };
+    }
+  }
 
   let destroy: TrialSummary['destroy'];
   let leftovers: string[] | undefined;
@@ -113,7 +122,7 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
     const destroyOk = (await deps.cdk(['destroy', name, '--force', '--no-notices', ...cArgs])) === 0;
     ended = deps.clock();
     destroy = { ok: destroyOk, seconds: (ended - destroyStart) / 1000 };
-    leftovers = await deps.leftovers(name);
+    leftovers = await deps.leftovers(name).catch((err) => [`could not look for leftovers: ${errorMessage(err)}; run npx labs status`]);
   }
   const hours = (ended - started) / 3_600_000;
   return {

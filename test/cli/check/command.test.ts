@@ -206,6 +206,14 @@ describe('labs trial', () => {
     expect(trialExit(await runTrial('StaticSiteLabStack', options, fakes({ destroy: 1 }).d))).toBe(EXIT.incomplete);
   });
 
+  test('checks that stop with an error are a failed check, and the lab is still destroyed', async () => {
+    const { d, cdkCalls } = fakes();
+    const t = await runTrial('StaticSiteLabStack', options, { ...d, check: async () => Promise.reject(new CliError('Access denied: SSM SendCommand: not allowed', EXIT.accessDenied)) });
+    expect(cdkCalls.map((c) => c[0])).toEqual(['deploy', 'destroy']);
+    expect(trialExit(t)).toBe(EXIT.checksFailed);
+    expect(renderTrial(t)).toContain('    FAIL  checks ran: the checks stopped: Access denied: SSM SendCommand: not allowed');
+  });
+
   test('--keep skips the destroy and the leftover search', async () => {
     const { d, cdkCalls } = fakes();
     const t = await runTrial('StaticSiteLabStack', { ...options, keep: true }, d);
