@@ -409,6 +409,23 @@ describe('microservices', () => {
   });
 });
 
+test('--all: one table row per lab stack in the region, then every FAIL', async () => {
+  await new S3Client({ forcePathStyle: true }).send(new CreateBucketCommand({ Bucket: 'lab-site-all' }));
+  await labStack('StaticSiteLabStack', 'static-site', { SiteUrl: `${LOCAL}/all`, BucketName: 'lab-site-all' });
+  await labStack('HadoopLabStack', 'hadoop', {});
+  handlers['/all'] = (_req, res) => res.writeHead(404).end('NoSuchKey');
+  const { code, out } = await labs('check', '--all');
+  expect(code).toBe(6);
+  const lines = out.split('\n');
+  const table = lines.slice(lines.findIndex((l) => l.startsWith('STACK')));
+  expect(table.slice(0, 3)).toEqual([
+    'STACK               LAB          RESULT  PASS  FAIL  SKIP',
+    'HadoopLabStack      hadoop       FAIL       0     1     0',
+    'StaticSiteLabStack  static-site  FAIL       0     3     0',
+  ]);
+  expect(table).toContain('FAIL  HadoopLabStack: course step completed: HadoopLabStack has no ClusterId output: redeploy it from this checkout (npx cdk deploy HadoopLabStack).');
+});
+
 test('bad input: a region with no labs, an unknown stack, a stack that is not a lab', async () => {
   const none = await labs('check', '--all');
   expect(none).toMatchObject({ code: 4, err: 'labs: There are no lab stacks in us-east-1.' });

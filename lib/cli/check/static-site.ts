@@ -62,8 +62,14 @@ const POLICY_ALLOWS = 'bucket policy allows public read';
 
 async function checkSite(context: CheckContext, siteUrl: string, bucket: string): Promise<CheckResult> {
   return attempt(SITE, async () => {
-    const object = await context.session.s3.send(new GetObjectCommand({ Bucket: bucket, Key: INDEX_KEY }));
-    const deployed = (await object.Body?.transformToString('utf8')) ?? '';
+    let deployed: string;
+    try {
+      const object = await context.session.s3.send(new GetObjectCommand({ Bucket: bucket, Key: INDEX_KEY }));
+      deployed = (await object.Body?.transformToString('utf8')) ?? '';
+    } catch (err) {
+      if (!isError(err, ['NoSuchKey'])) throw err;
+      return fail(SITE, `s3://${bucket}/${INDEX_KEY} does not exist, so there is no page to serve. Redeploy ${context.stack.name} to put the site back.`);
+    }
     const answer = await request(context, siteUrl);
     if (!answer.ok) return fail(SITE, `${answer.error}. Wait a few minutes after the deploy (CloudFront takes time), then check again.`);
     if (answer.status !== 200) {

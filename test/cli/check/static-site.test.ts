@@ -72,6 +72,11 @@ test('website mode checks the bucket policy instead of a direct read', async () 
   expect(statuses(noPolicy)).toEqual(['FAIL site answers 200 with the deployed page', 'PASS bucket versioning is on', 'FAIL bucket policy allows public read']);
 });
 
+test('a bucket without index.html fails the site check, saying so', async () => {
+  const results = await run(CDN, { [CDN]: () => ({ status: 403 }), [DIRECT]: () => ({ status: 403 }) }, { GetObjectCommand: () => Promise.reject(awsError('NoSuchKey', 'The specified key does not exist.')) });
+  expect(results[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/index\.html does not exist, so there is no page to serve/) });
+});
+
 test('access denied on an AWS call stops every check with one line instead of a FAIL', async () => {
   await expect(
     run(CDN, { [CDN]: () => ({ status: 200, body: PAGE }), [DIRECT]: () => ({ status: 403 }) }, { GetObjectCommand: () => Promise.reject(awsError('AccessDenied', 'Access Denied')) }),
