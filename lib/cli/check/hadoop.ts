@@ -1,13 +1,12 @@
 /**
  * Checks for the Hadoop lab (lab 5): the course's Hive step completed, wrote rows (requests per operating
- * system) under the `ResultsUri` output, and the cluster stops billing on its own. From the stack's
- * `ClusterId`, `ResultsUri` and `DescribeStepCommand` outputs, EMR and S3; writes nothing.
+ * system) under the `ResultsUri` output, and the cluster stops billing on its own. The step and the rows are
+ * read as `labs results` reads them (`readHiveResults` in ../results.ts, which tells "completed but empty"
+ * from "not yet"); the cluster from the stack's resources, EMR and S3. Writes nothing.
  */
-import { DescribeClusterCommand, GetAutoTerminationPolicyCommand, ListStepsCommand, StepSummary } from '@aws-sdk/client-emr';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { AwsSession } from '../aws/session';
-import { isResultFile, parseS3Uri } from '../results';
-import { CheckContext, CheckResult, LabChecks } from './types';
+import { DescribeClusterCommand, GetAutoTerminationPolicyCommand } from '@aws-sdk/client-emr';
+import { describeStep, hiveStepState, HiveStepState, readHiveResults } from '../results';
+import { LabChecks } from './types';
 import { attempt, excerpt, fail, missingOutput, pass, skip } from './util';
 
 export const HADOOP_LAB = 'hadoop';
@@ -16,38 +15,6 @@ const STEP = 'course step completed';
 const ROWS = 'os_requests/ holds rows';
 const COUNTS = 'one positive count per operating system';
 const STOPS = 'cluster stops billing on its own';
-
-/**
- * The course step's name, from the stack's `DescribeStepCommand` output (which selects the step by name:
- * `Steps[?Name==\`<name>\`]`); undefined when the output is missing or written otherwise.
- */
-export function courseStepName(outputs: Readonly<Record<string, string>>): string | undefined {
-  return /Name==`([^`]+)`/.exec(outputs.DescribeStepCommand ?? '')?.[1];
-}
-
-/**
- * Every row the step wrote under `uri`, in key order. Kept small on purpose: `labs results` reads the same
- * files, and when lib/cli/results.ts exports one reader for both (telling "completed but empty" from "not
- * yet"), this is the function to replace with it.
- */
-export async function readResultRows(session: AwsSession, uri: string): Promise<{ files: number; rows: string[] }> {
-  const location = parseS3Uri(uri);
-  if (!location) throw new Error(`ResultsUri "${uri}" is not an s3://bucket/prefix URI`);
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await session.s3.send(new ListObjectsV2Command({ Bucket: location.bucket, Prefix: location.prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) if (o.Key && isResultFile(o.Key, o.Size ?? 0)) keys.push(o.Key);
-    token = page.NextContinuationToken;
-  } while (token);
-  keys.sort();
-  const rows: string[] = [];
-  for (const key of keys) {
-    const body = await (await session.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: key }))).Body?.transformToString('utf8');
-    rows.push(...(body ?? '').split(/\r?\n/).filter((line) => line.length > 0));
-  }
-  return { files: keys.length, rows };
-}
 
 /**
  * The rows that are not `<operating system><separator><positive whole number>` with the separator Hive's
@@ -66,58 +33,46 @@ export function badRows(rows: readonly string[]): { malformed: string[]; repeate
   return { malformed, repeated };
 }
 
-/** The course step: the one named in the outputs, else the cluster's first step. */
-async function findStep(context: CheckContext, clusterId: string): Promise<StepSummary | undefined> {
-  const name = courseStepName(context.stack.outputs);
-  const steps: StepSummary[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await context.session.emr.send(new ListStepsCommand({ ClusterId: clusterId, Marker: marker }));
-    steps.push(...(page.Steps ?? []));
-    marker = page.Marker;
-  } while (marker);
-  // ListSteps returns the newest first (https://docs.aws.amazon.com/emr/latest/APIReference/API_ListSteps.html).
-  return name ? steps.find((s) => s.Name === name) : steps[steps.length - 1];
-}
-
 const printable = (row: string) => excerpt(row.replace(/\x01/g, '^A'), 60);
 
 export const hadoopChecks: LabChecks = {
   lab: HADOOP_LAB,
   plan: (stack) => [
-    `Reads ${stack.name}'s ClusterId and ResultsUri outputs, the cluster's steps and auto-termination, and the files under ResultsUri. Writes nothing.`,
+    `Reads ${stack.name}'s EMR cluster (from its resources), its steps and auto-termination, and the files under the ResultsUri output. Writes nothing.`,
   ],
   async run(context) {
     const { stack, session } = context;
-    const clusterId = stack.outputs.ClusterId;
     const resultsUri = stack.outputs.ResultsUri;
-    if (!clusterId) return [missingOutput(STEP, stack.name, 'ClusterId')];
     if (!resultsUri) return [missingOutput(ROWS, stack.name, 'ResultsUri')];
 
-    let step: StepSummary | undefined;
+    let step: HiveStepState | undefined;
     const stepResult = await attempt(STEP, async () => {
-      step = await findStep(context, clusterId);
-      const state = step?.Status?.State;
-      if (!step) return fail(STEP, `Cluster ${clusterId} has no ${courseStepName(stack.outputs) ?? 'course'} step. Add it with the stack's RerunStepCommand output.`);
-      if (state === 'COMPLETED') return pass(STEP, `Step "${step.Name}" (${step.Id}) on cluster ${clusterId} is COMPLETED.`);
+      step = await hiveStepState(session, stack.id);
+      const state = step?.state;
+      if (!step) return fail(STEP, `${stack.name} has no EMR cluster in its resources. Redeploy it.`);
+      if (!step.stepId) return fail(STEP, `Cluster ${step.clusterId} has no steps. Add the course step with the stack's RerunStepCommand output.`);
+      if (state === 'COMPLETED') return pass(STEP, `Step "${step.name}" (${step.stepId}) on cluster ${step.clusterId} is COMPLETED.`);
       if (state === 'PENDING' || state === 'RUNNING') {
-        return fail(STEP, `Step "${step.Name}" is ${state}: not finished yet. It takes a few minutes after the cluster starts; check again then (WatchStepCommand output).`);
+        return fail(STEP, `Step "${step.name}" is ${state}: not finished yet. It takes a few minutes after the cluster starts; check again then (WatchStepCommand output).`);
       }
-      const reason = step.Status?.FailureDetails?.Message ?? step.Status?.StateChangeReason?.Message;
-      return fail(STEP, `Step "${step.Name}" is ${state}${reason ? `: ${reason}` : ''}. Read its logs (StepLogsCommand output), fix, and run it again (RerunStepCommand).`);
+      return fail(STEP, `Step "${step.name}" is ${state}${step.failure ? `: ${step.failure}` : ''}. Read its logs (StepLogsCommand output), fix, and run it again (RerunStepCommand).`);
     });
-    const completed = step?.Status?.State === 'COMPLETED';
 
     let rows: string[] | undefined;
     const rowsResult = await attempt(ROWS, async () => {
-      const read = await readResultRows(session, resultsUri);
-      rows = read.rows;
-      if (read.rows.length) return pass(ROWS, `${read.rows.length} rows in ${read.files} file(s) under ${resultsUri}.`);
+      const results = await readHiveResults(session, stack.id, resultsUri);
+      if (results.kind === 'rows') {
+        rows = results.files.flatMap((f) => f.text.split(/\r?\n/).filter((line) => line.length > 0));
+        return pass(ROWS, `${rows.length} rows in ${results.files.length} file(s) under ${resultsUri}.`);
+      }
       // A completed step with no rows is a broken lab, not a "not yet": the query matched nothing.
-      return completed
-        ? fail(ROWS, `The step completed but ${resultsUri} holds no rows (${read.files} non-empty files): the query matched no log line. Check the step's input (InputUri output) and the Hive script's regex.`)
-        : fail(ROWS, `No rows under ${resultsUri} yet: the step has not completed (see "${STEP}").`);
+      if (results.kind === 'completed-empty') {
+        return fail(ROWS, `The step completed but ${resultsUri} holds no rows: the query matched no log line. Check the step's input (InputUri output) and the Hive script's regex.`);
+      }
+      return fail(ROWS, `No rows under ${resultsUri} yet: ${describeStep(results.step)}.`);
     });
+    const completed = step?.state === 'COMPLETED';
+    const clusterId = step?.clusterId ?? stack.outputs.ClusterId;
 
     const countsResult = rows?.length
       ? (() => {
@@ -129,6 +84,7 @@ export const hadoopChecks: LabChecks = {
       : skip(COUNTS, 'no rows to check.');
 
     const stopsResult = await attempt(STOPS, async () => {
+      if (!clusterId) return fail(STOPS, `${stack.name} has no EMR cluster in its resources and no ClusterId output.`);
       const cluster = (await session.emr.send(new DescribeClusterCommand({ ClusterId: clusterId }))).Cluster;
       const state = cluster?.Status?.State ?? 'UNKNOWN';
       const reason = cluster?.Status?.StateChangeReason;

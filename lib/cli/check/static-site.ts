@@ -98,11 +98,14 @@ async function checkDirectRead(context: CheckContext, stack: LabStack, bucket: s
     if (!answer.ok) return fail(DIRECT_REFUSED, `${answer.error}: cannot show the bucket refuses anonymous reads.`);
     // S3 answers an anonymous request the policy does not allow with 403 AccessDenied.
     if (answer.status === 403) return pass(DIRECT_REFUSED, `${url} answered 403: only CloudFront can read the bucket.`);
-    return fail(
-      DIRECT_REFUSED,
-      `${url} answered ${answer.status} to an anonymous read: the bucket is public, so the site bypasses CloudFront. ` +
-        `Remove the public statement from the bucket policy (or redeploy ${stack.name}).`,
-    );
+    if (answer.status >= 200 && answer.status < 300) {
+      return fail(
+        DIRECT_REFUSED,
+        `${url} answered ${answer.status} to an anonymous read: the bucket is public, so the site bypasses CloudFront. ` +
+          `Remove the public statement from the bucket policy (or redeploy ${stack.name}).`,
+      );
+    }
+    return fail(DIRECT_REFUSED, `${url} answered ${answer.status} to an anonymous read, not 403 (${excerpt(answer.body)}): check the bucket policy and Block Public Access (or redeploy ${stack.name}).`);
   });
 }
 

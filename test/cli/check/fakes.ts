@@ -3,10 +3,7 @@
  * (`GetObjectCommand`), an HTTP `fetch` that answers from handlers keyed by URL, and a lab stack. A call
  * without a handler fails the test, naming it, so a check cannot quietly skip what it should read.
  */
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-// Loaded for its side effect too: it silences the SDK's Node-version warning before the client below is built.
 import { AwsSession } from '../../../lib/cli/aws/session';
-import '../../../lib/cli/aws/session';
 import { CheckContext, CheckOptions } from '../../../lib/cli/check/types';
 import { LabStack } from '../../../lib/cli/inventory/stacks';
 
@@ -18,25 +15,25 @@ export interface FakeSession {
   readonly calls: [string, any][];
 }
 
-/** A session whose every client sends to `handlers[<Command name>]`. */
+/** The session's clients, by getter. */
+const CLIENTS = ['cloudFormation', 'ec2', 's3', 'emr', 'ecs', 'elb', 'autoScaling', 'logs', 'scheduler', 'tagging', 'sts', 'ssm', 'cognito', 'dynamodb'] as const;
+
+/**
+ * A session whose every client sends to `handlers[<Command name>]`. The clients are the SDK's own (the
+ * paginators insist on them), with `send` replaced.
+ */
 export function fakeSession(handlers: Record<string, Handler>, region = 'us-east-1'): FakeSession {
   const calls: [string, any][] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: unknown }) => {
-      const name = command.constructor.name;
-      calls.push([name, command.input]);
-      const handler = handlers[name];
-      if (!handler) throw new Error(`test has no handler for ${name}`);
-      return handler(command.input);
-    },
-    config: {},
+  const send = async (command: { constructor: { name: string }; input: unknown }) => {
+    const name = command.constructor.name;
+    calls.push([name, command.input]);
+    const handler = handlers[name];
+    if (!handler) throw new Error(`test has no handler for ${name}`);
+    return handler(command.input);
   };
-  // CloudFormation's paginators insist on a real client: that one is a CloudFormationClient whose send is the fake's.
-  const cloudFormation = Object.assign(new CloudFormationClient({ region }), { send: client.send });
-  const session = new Proxy(
-    { region: async () => region, account: async () => '123456789012', where: async () => ({ account: '123456789012', region }), cloudFormation },
-    { get: (target, key) => (key in target ? (target as any)[key] : client) },
-  ) as unknown as AwsSession;
+  const session = new AwsSession({ region });
+  for (const key of CLIENTS) Object.assign(session[key], { send });
+  Object.assign(session, { account: async () => '123456789012' });
   return { session, calls };
 }
 
