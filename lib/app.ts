@@ -16,6 +16,8 @@ import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
 import { MICROSERVICES_SETTINGS } from './microservices/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
+import { S3TriggerLabStack } from './s3-trigger/s3-trigger-lab-stack';
+import { S3_TRIGGER_SETTINGS } from './s3-trigger/settings';
 import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
@@ -94,6 +96,12 @@ export const LABS: readonly LabDefinition[] = [
         requestsPerSecond: settings.serverlessRequestsPerSecond,
         accessLogs: settings.serverlessAccessLogs,
       }),
+  }),
+  lab({
+    stackName: 'S3TriggerLabStack',
+    settings: S3_TRIGGER_SETTINGS,
+    create: (app, common, settings) =>
+      new S3TriggerLabStack(app, 'S3TriggerLabStack', { ...common, thumbnailWidth: settings.thumbnailWidth }),
   }),
 ];
 

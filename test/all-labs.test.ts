@@ -35,7 +35,7 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopApplications: 'Hadoop,Hive,Spark',
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
-      serverlessAccessLogs: 'false',
+      serverlessAccessLogs: 'true',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -363,6 +363,8 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/],
   // The HTTP header a listener rule matches.
   ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/],
+  // An S3 notification filter rule's Name says what it filters on (prefix or suffix).
+  ['Custom::S3BucketNotifications', /^NotificationConfiguration\.\w+Configurations\.\d+\.Filter\.Key\.FilterRules\.\d+\.Name$/],
 ];
 
 /** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */

@@ -231,6 +231,18 @@ describe('every later lab, drawn from its real template: the path of a request',
     expect(d.nodes.filter((n) => n.kind === 'deploy')).toEqual([]); // the healthy-targets gates watch target groups; no traffic goes to them
   });
 
+  test('s3 trigger: the upload bucket invokes the function on new images, which reads it and writes the thumbnail bucket', () => {
+    const d = draw('S3TriggerLabStack');
+    const uploads = byName(d, 'S3 bucket', /UploadBucket/);
+    const thumbnails = byName(d, 'S3 bucket', /ThumbnailBucket/);
+    const fn = byName(d, 'Lambda function', /Thumbnailer/);
+    expect(edge(d, uploads, fn)?.label).toBe('invokes on new *.jpg, *.jpeg, *.png');
+    expect(edge(d, fn, uploads)?.label).toBe('s3: GetObject, s3: ListBucket');
+    expect(edge(d, fn, thumbnails)?.label).toBe('s3: PutObject');
+    expect(edge(d, thumbnails, fn)).toBeUndefined();
+    expect(d.nodes.map((n) => n.kind).sort()).toEqual(['compute', 'data', 'data']); // the notifications helper is folded into the bucket
+  });
+
   test('hadoop: the EMR cluster writes to the output bucket; its teardown helper is folded away', () => {
     const d = draw('HadoopLabStack');
     const cluster = byName(d, 'EMR cluster', /Cluster/);

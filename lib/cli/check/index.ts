@@ -5,6 +5,7 @@
 import { containerClusterChecks } from './container-cluster';
 import { hadoopChecks } from './hadoop';
 import { microservicesChecks } from './microservices';
+import { s3TriggerChecks } from './s3-trigger';
 import { serverlessChecks } from './serverless';
 import { staticSiteChecks } from './static-site';
 import { LabChecks } from './types';
@@ -15,6 +16,7 @@ export const LAB_CHECKS: readonly LabChecks[] = [
   serverlessChecks,
   microservicesChecks,
   hadoopChecks,
+  s3TriggerChecks,
 ];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */

@@ -117,6 +117,8 @@ const FOLDED_INTO: Record<string, (p: Record<string, any>) => unknown> = {
   'AWS::ElasticLoadBalancingV2::Listener': (p) => p.LoadBalancerArn,
   'AWS::ElasticLoadBalancingV2::ListenerRule': (p) => p.ListenerArn,
   'AWS::S3::BucketPolicy': (p) => p.Bucket,
+  // A bucket's event notifications (aws-cdk-lib puts them with a helper): drawn as the bucket invoking.
+  'Custom::S3BucketNotifications': (p) => p.BucketName,
   'AWS::Cognito::UserPoolClient': (p) => p.UserPoolId,
   'AWS::Cognito::UserPoolDomain': (p) => p.UserPoolId,
   'AWS::EMR::Step': (p) => p.JobFlowId,
@@ -380,7 +382,10 @@ function isLogOrIam(type: string): boolean {
 
 /** A lab's own custom resource (seeding a table, say) is a deploy-time step worth showing. */
 function isDeployStep(type: string): boolean {
-  return (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') && type !== 'Custom::S3AutoDeleteObjects' && type !== 'Custom::LabExpiryTime';
+  return (
+    (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') &&
+    !['Custom::S3AutoDeleteObjects', 'Custom::LabExpiryTime', 'Custom::S3BucketNotifications'].includes(type)
+  );
 }
 
 /** `AWS::Foo::Bar` -> `Foo Bar`; `Custom::SeedFaq` -> `deploy-time step SeedFaq`. */
@@ -418,7 +423,23 @@ function referenceLabel(from: CfnResource, to: CfnResource): string {
     return method ? `${method} invokes` : 'invokes';
   }
   if (from.Type === 'AWS::ApiGateway::Authorizer') return 'authorizes with';
+  if (from.Type === 'Custom::S3BucketNotifications') return notificationLabel(from);
   return '';
+}
+
+/** `invokes on new *.jpg, *.png`: what a bucket's event notifications send, and for which keys. */
+function notificationLabel(resource: CfnResource): string {
+  const config = (resource.Properties as any)?.NotificationConfiguration ?? {};
+  const entries: any[] = [...(config.LambdaFunctionConfigurations ?? []), ...(config.QueueConfigurations ?? []), ...(config.TopicConfigurations ?? [])];
+  const events = [...new Set(entries.flatMap((e) => e.Events ?? []))] as string[];
+  const what = events.every((e) => e.startsWith('s3:ObjectCreated:')) ? 'new' : events.every((e) => e.startsWith('s3:ObjectRemoved:')) ? 'deleted' : 'changed';
+  const keys = entries.map((e) => {
+    const rules: any[] = e.Filter?.Key?.FilterRules ?? [];
+    const prefix = rules.find((r) => r.Name === 'prefix')?.Value ?? '';
+    const suffix = rules.find((r) => r.Name === 'suffix')?.Value ?? '';
+    return prefix || suffix ? `${prefix}*${suffix}` : undefined;
+  });
+  return keys.some((k) => k === undefined) ? `invokes on ${what} objects` : `invokes on ${what} ${[...new Set(keys)].join(', ')}`;
 }
 
 /** The path patterns a listener rule forwards, or `default` for a listener's default action. */

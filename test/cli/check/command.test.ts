@@ -241,7 +241,7 @@ describe('labs trial', () => {
 });
 
 test('every lab with checks has a guide that ends with the command that checks it', () => {
-  expect(LAB_CHECKS.map((c) => c.lab).sort()).toEqual(['container-cluster', 'hadoop', 'microservices', 'serverless', 'static-site']);
+  expect(LAB_CHECKS.map((c) => c.lab)).toEqual(expect.arrayContaining(['container-cluster', 'hadoop', 'microservices', 'serverless', 'static-site']));
   for (const { lab } of LAB_CHECKS) {
     const guide = fs.readFileSync(path.join(__dirname, '../../../lib', lab, 'README.md'), 'utf8');
     const stack = `${lab.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}LabStack`;
