@@ -114,7 +114,21 @@ test('--json gives the same figures for scripts', () => {
   const json = JSON.parse(costReport(estimateStacks(['MicroservicesFixture'], { templates: FIXTURES }), true));
   expect(json.region).toBe('us-east-1');
   expect(json.stacks.map((s: StackEstimate) => s.stackName)).toEqual(['MicroservicesFixture']);
-  expect(json.stacks[0].usdPerHour).toBeCloseTo(fixture('MicroservicesFixture').usdPerHour, 12);
+  expect(json.stacks[0].usdPerHour).toBe(Number(fixture('MicroservicesFixture').usdPerHour.toFixed(4)));
+});
+
+test('--json rounds every amount of money to the 4 decimals the text shows', () => {
+  // Monthly fees prorated over 730 hours (a secret, a key) give long fractions such as 0.0005479452054794521.
+  const text = costReport(estimateStacks([], { templates: FIXTURES }), false);
+  const json = costReport(estimateStacks([], { templates: FIXTURES }), true);
+  const amounts: number[] = [];
+  JSON.parse(json, (key, value) => {
+    if (/^usd/i.test(key) && typeof value === 'number') amounts.push(value);
+    return value;
+  });
+  expect(amounts.length).toBeGreaterThan(10);
+  for (const usd of amounts) expect(String(usd)).toMatch(/^\d+(\.\d{1,4})?$/);
+  for (const stack of JSON.parse(json).stacks) expect(text).toContain(`${stack.stackName}  $${stack.usdPerHour.toFixed(4)}/h`);
 });
 
 describe('user errors are one line, exit 1', () => {

@@ -119,7 +119,7 @@ describe('static site', () => {
 
     status = 403;
     const broken = await labs('check', 'StaticSiteLabStack');
-    expect(broken.code).toBe(6);
+    expect(broken.code).toBe(7);
     expect(statusOf(broken.out, 'site answers 200 with the deployed page')).toBe('FAIL');
     expect(broken.err).toMatch(/^labs: 1 check failed on StaticSiteLabStack/m);
   });
@@ -192,7 +192,7 @@ describe('serverless', () => {
     const s = await seedServerless();
     serve(s.outputs, () => 500);
     const { code, out } = await labs('check', 'ServerlessLabStack');
-    expect(code).toBe(6);
+    expect(code).toBe(7);
     expect(statusOf(out, 'POST /ride as a signed-in rider gets 201')).toBe('FAIL');
     expect(out).toMatch(/got 500 /);
     const users = (await s.cognito.send(new ListUsersCommand({ UserPoolId: s.pool }))).Users ?? [];
@@ -238,7 +238,7 @@ describe('container cluster', () => {
 
     worker2 = 'NotReady';
     const broken = await labs('check', 'ContainerClusterLabStack');
-    expect(broken.code).toBe(6);
+    expect(broken.code).toBe(7);
     expect(checkLines(broken.out)[0]).toMatch(/^FAIL  every node is Ready: w2 is NotReady/);
   });
 });
@@ -307,7 +307,7 @@ describe('hadoop', () => {
     injectEmr(false);
     await seedHadoop('long-running', undefined);
     const { code, out } = await labs('check', 'HadoopLabStack');
-    expect(code).toBe(6);
+    expect(code).toBe(7);
     expect(checkLines(out)[0]).toMatch(/^FAIL  course step completed: Step "os-requests" is RUNNING: not finished yet/);
     expect(statusOf(out, 'os_requests/ holds rows')).toBe('FAIL');
   });
@@ -322,7 +322,7 @@ describe('hadoop', () => {
     await moto.reset();
     await seedHadoop('long-running', '');
     const empty = await labs('check', 'HadoopLabStack');
-    expect(empty.code).toBe(6);
+    expect(empty.code).toBe(7);
     expect(checkLines(empty.out)[1]).toMatch(/^FAIL  os_requests\/ holds rows: The step completed but .* holds no rows/);
   });
 
@@ -398,7 +398,7 @@ describe('microservices', () => {
 
       loadBalancer(() => d.urls.monolith);
       const wrong = await labs('check', 'MicroservicesLabStack');
-      expect(wrong.code).toBe(6);
+      expect(wrong.code).toBe(7);
       expect(checkLines(wrong.out)[1]).toMatch(/^FAIL  GET \/api\/users answers the tutorial's data: served by monolith, but in the split phase users serves it/);
 
       await new EC2Client({}).send(new StopInstancesCommand({ InstanceIds: [tgs.instance] }));
@@ -416,7 +416,7 @@ describe('microservices', () => {
       let n = 0;
       loadBalancer(() => (++n <= 3 ? 502 : d.urls.monolith));
       const { code, out } = await labs('check', 'MicroservicesLabStack', '--watch', '--seconds', '1');
-      expect(code).toBe(6);
+      expect(code).toBe(7);
       const lines = checkLines(out);
       expect(lines).toHaveLength(6);
       // 20 requests in 1 s over 6 routes: the first three (one per route of the first three) got the 502.
@@ -434,7 +434,7 @@ test('--all: one table row per lab stack in the region, then every FAIL', async 
   await labStack('HadoopLabStack', 'hadoop', {});
   handlers['/all'] = (_req, res) => res.writeHead(404).end('NoSuchKey');
   const { code, out } = await labs('check', '--all');
-  expect(code).toBe(6);
+  expect(code).toBe(7);
   const lines = out.split('\n');
   const table = lines.slice(lines.findIndex((l) => l.startsWith('STACK')));
   expect(table.slice(0, 3)).toEqual([

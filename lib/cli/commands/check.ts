@@ -95,7 +95,7 @@ export function registerCheck(program: Command): void {
       .summary('Prove a deployed lab works: one PASS/FAIL/SKIP line per check')
       .description(
         "Run the checks that prove the course's exercise can be done on a deployed lab, and print one line per check: PASS, FAIL with " +
-          'what was seen and what to do, or SKIP with why. Exit status 0 when no check fails, 6 when one does. A check that must write ' +
+          'what was seen and what to do, or SKIP with why. Exit status 0 when no check fails, 7 when one does. A check that must write ' +
           '(a temporary user, a test workload) says so in the plan printed first, and removes what it wrote.',
       )
       .argument('[stack]', 'the lab stack, e.g. StaticSiteLabStack')

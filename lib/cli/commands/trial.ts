@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { describeResource } from '../actions/sweep';
 import { readTemplates, synthesize } from '../assembly';
 import { errorMessage } from '../aws/errors';
@@ -17,26 +17,11 @@ import { stackTagOf } from '../inventory/ownership';
 import { checkStackName, getLabStack, listStacks } from '../inventory/stacks';
 import { io } from '../io';
 import { PROJECT_DIR } from './cost';
-import { RegionOption, withRegion, withSession } from './common';
+import { RegionOption, withContext, withRegion, withSession } from './common';
 
 export interface TrialOptions extends RegionOption {
   readonly context?: readonly string[];
   readonly keep?: boolean;
-}
-
-/**
- * Parses one `-c key=value` (exactly one pair per `-c`; repeat `-c` for more) and adds it to the list. A
- * key is a setting name (letters and digits); the value may not be empty or hold spaces.
- */
-export function collectContext(value: string, previous: readonly string[] = []): string[] {
-  const m = /^([A-Za-z][A-Za-z0-9]*)=(\S+)$/.exec(value);
-  if (!m) {
-    throw new InvalidArgumentError(
-      `"${value}" is not one key=value (a setting name, "=", a value without spaces): pass one setting per -c, e.g. -c ttlHours=2 -c stackSuffix=trial.`,
-    );
-  }
-  if (previous.some((p) => p.startsWith(`${m[1]}=`))) throw new InvalidArgumentError(`${m[1]} is given twice: pass each setting once.`);
-  return [...previous, value];
 }
 
 /** What a trial reaches outside the process with; tests inject fakes for the CDK CLI and AWS. */
@@ -206,17 +191,19 @@ export function liveTrialDeps(session: AwsSession, region: string, projectDir = 
 /** `labs trial <stack>`: deploy, check, destroy, and print the figures. */
 export function registerTrial(program: Command): void {
   withRegion(
-    program
-      .command('trial')
-      .summary('Deploy a lab, check it, destroy it, and print the figures')
-      .description(
-        'Deploy a lab through the CDK CLI with the settings given, run labs check on it, destroy it (also after a failed deploy), ' +
-          "look for anything tagged with the stack that is left, and print one summary: deploy time, check results, destroy time, " +
-          "leftovers and the trial's cost from the lab's hourly estimate. Refuses a stack that already exists.",
-      )
-      .argument('<stack>', 'the lab stack, e.g. StaticSiteLabStack (with -c stackSuffix=x, StaticSiteLabStack-x is deployed)')
-      .option('-c, --context <key=value>', 'one setting, as with cdk -c; repeat for more (-c ttlHours=2 -c stackSuffix=trial)', collectContext)
-      .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search)'),
+    withContext(
+      program
+        .command('trial')
+        .summary('Deploy a lab, check it, destroy it, and print the figures')
+        .description(
+          'Deploy a lab through the CDK CLI with the settings given, run labs check on it, destroy it (also after a failed deploy), ' +
+            'look for anything tagged with the stack that is left, and print one summary: deploy time, check results, destroy time, ' +
+            "leftovers and the trial's cost from the lab's hourly estimate. Refuses a stack that already exists.",
+        )
+        .argument('<stack>', 'the lab stack, e.g. StaticSiteLabStack (with -c stackSuffix=x, StaticSiteLabStack-x is deployed)')
+        .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search)'),
+      'a setting for the deploy',
+    ),
   ).action(async (stack: string, options: TrialOptions) => {
     await withSession(options, async (session) => {
       const summary = await runTrial(stack, options, liveTrialDeps(session, await session.region()));

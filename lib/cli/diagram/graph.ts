@@ -16,6 +16,7 @@
  */
 
 import { PLUMBING_METADATA } from '../../shared/plumbing';
+import { estimateStack } from '../cost/estimate';
 import { CfnResource, CfnTemplate } from '../cost/resolve';
 
 export type { CfnTemplate } from '../cost/resolve';
@@ -92,6 +93,25 @@ const SHOWN: Record<string, { kind: NodeKind; what: string }> = {
   'Custom::CDKBucketDeployment': { kind: 'deploy', what: 'deployment of files' },
 };
 
+/**
+ * Types drawn because they expose something to the outside world, whatever they cost: a public address, a
+ * URL, the way out of private subnets. (Everything that bills by the hour is drawn too; see `billsOrExposes`.)
+ */
+const EXPOSES: Record<string, { kind: NodeKind; what: string }> = {
+  'AWS::EC2::NatGateway': { kind: 'entry', what: 'NAT gateway' },
+  'AWS::EC2::EIP': { kind: 'entry', what: 'Elastic IP address' },
+  'AWS::Lambda::Url': { kind: 'entry', what: 'Lambda function URL' },
+};
+
+/** How a resource drawn only because it bills reads, when the type is not in `SHOWN`. */
+const BILLING_WHAT: Record<string, { kind: NodeKind; what: string }> = {
+  'AWS::KMS::Key': { kind: 'data', what: 'KMS key' },
+  'AWS::EC2::Volume': { kind: 'data', what: 'EBS volume' },
+  'AWS::EC2::VPCEndpoint': { kind: 'entry', what: 'VPC endpoint' },
+  'AWS::RDS::DBInstance': { kind: 'data', what: 'RDS database' },
+  'AWS::RDS::DBCluster': { kind: 'data', what: 'RDS cluster' },
+};
+
 /** Plumbing in words, when it is shown. */
 const PLUMBING_WHAT: Record<string, string> = {
   'AWS::Logs::LogGroup': 'log group',
@@ -166,9 +186,10 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
 
   // 1. Which resources are nodes, and which node every other resource belongs to.
   const shown = new Set<string>();
+  const extra = billsOrExposes(stack, template, ids);
   for (const id of ids) {
     const type = resources[id].Type;
-    const drawable = SHOWN[type] || isDeployStep(type) || PLUMBING_SHOWN.has(type);
+    const drawable = SHOWN[type] || isDeployStep(type) || PLUMBING_SHOWN.has(type) || extra.has(id);
     if (drawable && (options.showPlumbing || !plumbing(id))) shown.add(id);
   }
   const ownerCache = new Map<string, string | undefined>();
@@ -264,6 +285,8 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
       edges.add(INTERNET, id, r.Type === 'AWS::Cognito::UserPool' ? 'sign-up, sign-in' : 'HTTPS');
     }
     if (r.Type === 'AWS::S3::Bucket' && (r.Properties as any)?.WebsiteConfiguration) edges.add(INTERNET, id, 'HTTP website');
+    if (r.Type === 'AWS::Lambda::Url') edges.add(INTERNET, id, 'HTTPS');
+    if (r.Type === 'AWS::EC2::NatGateway' && (r.Properties as any)?.ConnectivityType !== 'private') edges.add(id, INTERNET, 'outbound');
   }
 
   // 7. Network groups: VPCs, and the subnet a node sits in when it names exactly one.
@@ -283,14 +306,17 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     }
   }
 
+  const generic = (type: string) => EXPOSES[type] ?? BILLING_WHAT[type];
   const nodes: DiagramNode[] = [...shown].map((id) => ({
     id,
-    what: SHOWN[resources[id].Type]?.what ?? PLUMBING_WHAT[resources[id].Type] ?? describeType(resources[id].Type),
+    what: SHOWN[resources[id].Type]?.what ?? generic(resources[id].Type)?.what ?? PLUMBING_WHAT[resources[id].Type] ?? describeType(resources[id].Type),
     name: pathOf(id),
-    kind: plumbing(id) ? 'plumbing' : SHOWN[resources[id].Type]?.kind ?? (isDeployStep(resources[id].Type) ? 'deploy' : 'plumbing'),
+    kind: plumbing(id)
+      ? 'plumbing'
+      : SHOWN[resources[id].Type]?.kind ?? generic(resources[id].Type)?.kind ?? (isDeployStep(resources[id].Type) ? 'deploy' : extra.has(id) ? 'compute' : 'plumbing'),
     group: groupOf.get(id),
   }));
-  if (edges.list().some((e) => e.from === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
+  if (edges.list().some((e) => e.from === INTERNET || e.to === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
 
   const nodeIds = new Set(nodes.map((n) => n.id));
   const foldedInto: Record<string, string> = {};
@@ -305,6 +331,26 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     edges: edges.list().filter((e) => nodeIds.has(e.from) && nodeIds.has(e.to)),
     groups: groups.sort((a, b) => compare(a.id, b.id)),
   };
+}
+
+/**
+ * Resources drawn whatever their type, so that a change cannot add cost or exposure the diagram does not show
+ * (a NAT gateway added in a pull request appears): every resource `labs cost` finds billing by the hour, priced
+ * or not (a type it does not know counts), and the types in `EXPOSES`. Left out: what folds into a drawn
+ * resource (an EMR instance group into its cluster), and an Elastic IP that a NAT gateway uses (it is the
+ * gateway's address).
+ */
+function billsOrExposes(stack: string, template: CfnTemplate, ids: readonly string[]): Set<string> {
+  const resources = template.Resources ?? {};
+  const hourly = estimateStack(stack, template).resources.filter((r) => r.lines.length).map((r) => r.logicalId);
+  const natAddresses = new Set(
+    ids.filter((id) => resources[id].Type === 'AWS::EC2::NatGateway').flatMap((id) => refTargets((resources[id].Properties as any)?.AllocationId, resources)),
+  );
+  return new Set(
+    [...hourly, ...ids.filter((id) => EXPOSES[resources[id].Type])].filter(
+      (id) => resources[id] && !FOLDED_INTO[resources[id].Type] && !natAddresses.has(id) && !SHOWN[resources[id].Type],
+    ),
+  );
 }
 
 /** Code-unit order, the same on every machine (`localeCompare` depends on the locale). */
