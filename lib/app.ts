@@ -23,6 +23,8 @@ import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
 import { templateValidationRequested } from './template-validation';
+import { WEB_SERVER_SETTINGS } from './web-server/settings';
+import { WebServerLabStack } from './web-server/web-server-lab-stack';
 
 /** What every lab's `create` receives besides its own settings: the props every `LabStack` takes. */
 export type CommonLabProps = Omit<LabStackProps, 'lab'>;
@@ -102,6 +104,18 @@ export const LABS: readonly LabDefinition[] = [
     settings: S3_TRIGGER_SETTINGS,
     create: (app, common, settings) =>
       new S3TriggerLabStack(app, 'S3TriggerLabStack', { ...common, thumbnailWidth: settings.thumbnailWidth }),
+  }),
+  lab({
+    stackName: 'WebServerLabStack',
+    settings: WEB_SERVER_SETTINGS,
+    create: (app, common, settings) =>
+      new WebServerLabStack(app, 'WebServerLabStack', {
+        ...common,
+        setup: settings.webServerSetup,
+        https: settings.webServerHttps,
+        sshCidr: settings.webServerSshCidr,
+        instanceType: settings.webServerInstanceType,
+      }),
   }),
 ];
 

@@ -1,5 +1,5 @@
 import { SettingsDefinition, wholeNumberSetting } from '../shared/settings';
-import { WIDTH_RANGE } from '../../lambda/thumbnail';
+import { WIDTH_RANGE } from '../../lambda/thumbnail/limits';
 
 /** The settings only `S3TriggerLabStack` reads (the settings every lab reads are in `lib/shared/settings.ts`). */
 export const S3_TRIGGER_SETTINGS = {

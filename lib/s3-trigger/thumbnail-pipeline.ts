@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledgeBucketNotificationsHandler, nagValue } from '../shared/cdk-helpers';
 import { LabFunction } from '../shared/lab-function';
 import { labBucket } from '../shared/lab-bucket';
-import { THUMBNAIL_PREFIX, WIDTH_RANGE } from '../../lambda/thumbnail';
+import { THUMBNAIL_PREFIX, WIDTH_RANGE } from '../../lambda/thumbnail/limits';
 
 /** The key suffixes whose uploads invoke the function (lower case; the guide tells students to name files so). */
 export const IMAGE_SUFFIXES: readonly string[] = ['.jpg', '.jpeg', '.png'];

@@ -9,6 +9,7 @@ import { s3TriggerChecks } from './s3-trigger';
 import { serverlessChecks } from './serverless';
 import { staticSiteChecks } from './static-site';
 import { LabChecks } from './types';
+import { WEB_SERVER_CHECKS } from './web-server';
 
 export const LAB_CHECKS: readonly LabChecks[] = [
   staticSiteChecks,
@@ -17,6 +18,7 @@ export const LAB_CHECKS: readonly LabChecks[] = [
   microservicesChecks,
   hadoopChecks,
   s3TriggerChecks,
+  WEB_SERVER_CHECKS,
 ];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCheck } from './check';
+import { registerCompare } from './compare';
 import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
 import { registerDiagram } from './diagram';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSweep,
   registerResults,
   registerCost,
+  registerCompare,
   registerReview,
   registerDiagram,
   registerCheck,
