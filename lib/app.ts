@@ -22,6 +22,8 @@ import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
+import { BeanstalkLabStack } from './beanstalk/beanstalk-lab-stack';
+import { BEANSTALK_SETTINGS } from './beanstalk/settings';
 import { templateValidationRequested } from './template-validation';
 import { WEB_SERVER_SETTINGS } from './web-server/settings';
 import { WebServerLabStack } from './web-server/web-server-lab-stack';
@@ -115,6 +117,16 @@ export const LABS: readonly LabDefinition[] = [
         https: settings.webServerHttps,
         sshCidr: settings.webServerSshCidr,
         instanceType: settings.webServerInstanceType,
+      }),
+  }),
+  lab({
+    stackName: 'BeanstalkLabStack',
+    settings: BEANSTALK_SETTINGS,
+    create: (app, common, settings) =>
+      new BeanstalkLabStack(app, 'BeanstalkLabStack', {
+        ...common,
+        environmentKind: settings.beanstalkEnvironment,
+        notificationEmail: settings.notificationEmail,
       }),
   }),
 ];

@@ -36,6 +36,8 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
       serverlessAccessLogs: 'true',
+      beanstalkEnvironment: 'high-availability',
+      notificationEmail: 'ta@example.edu',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -355,6 +357,10 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
   ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
   ['AWS::ApiGateway::Stage', /^StageName$/],
+  // An Elastic Beanstalk option setting's OptionName is the option's key (EnvironmentType), and Tier.Name the
+  // tier (WebServer); an SNS topic's DisplayName is the sender name shown in its emails, not a physical name.
+  ['AWS::ElasticBeanstalk::Environment', /^(OptionSettings\.\d+\.OptionName|Tier\.Name)$/],
+  ['AWS::SNS::Topic', /^DisplayName$/],
   ['AWS::Cognito::UserPool', /^(Schema|AccountRecoverySetting\.RecoveryMechanisms)\.\d+\.Name$/],
   // ECS: a container's name is scoped to its task definition; a service names one of those containers;
   // a cluster setting's name is a setting (containerInsights).

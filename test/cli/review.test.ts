@@ -125,7 +125,7 @@ describe('the report on fixture pairs', () => {
     const replace = section(report, 'ReplaceStack');
     expect(replace).toContain('```mermaid');
     expect(replace).toMatch(/n_Rides\[\("DynamoDB table \(replaced\)<br\/>Rides"\)\]/);
-    expect(replace).toContain('class n_Rides replaced');
+    expect(replace).toContain('class n_Rides,n_Topic replaced'); // the topic, shown since labs diagram draws SNS topics, is replaced too
     const destroy = section(report, 'DestroyStack');
     expect(destroy).toMatch(/n_Site\[\("S3 bucket \(removed\)<br\/>Site"\)\]/);
     expect(destroy).toContain('class n_Site removed');

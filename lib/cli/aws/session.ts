@@ -15,6 +15,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EMRClient } from '@aws-sdk/client-emr';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -101,7 +102,8 @@ export class AwsSession {
   get sts() { return this.client('sts', (c) => new STSClient(c)); }
   get ssm() { return this.client('ssm', (c) => new SSMClient(c)); }
   get cognito() { return this.client('cognito', (c) => new CognitoIdentityProviderClient(c)); }
-  get dynamodb() { return this.client('dynamodb', (c) => new DynamoDBClient(c)); }
+  get elasticBeanstalk() { return this.client('elasticbeanstalk', (c) => new ElasticBeanstalkClient(c)); }
+  get dynamoDb() { return this.client('dynamodb', (c) => new DynamoDBClient(c)); }
 
   /** The region the clients use, as the SDK resolved it (fails with the SDK's "Region is missing" error). */
   region(): Promise<string> {

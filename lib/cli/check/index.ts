@@ -2,6 +2,7 @@
  * Every lab's checks for `labs check`, one module per lab beside this file. A lab added to the app adds its
  * module here, as part of that lab. See `./types.ts` for the contract.
  */
+import { BEANSTALK_CHECKS } from './beanstalk';
 import { containerClusterChecks } from './container-cluster';
 import { hadoopChecks } from './hadoop';
 import { microservicesChecks } from './microservices';
@@ -19,6 +20,7 @@ export const LAB_CHECKS: readonly LabChecks[] = [
   hadoopChecks,
   s3TriggerChecks,
   WEB_SERVER_CHECKS,
+  BEANSTALK_CHECKS,
 ];
 
 /** The checks for a lab id (the `course-labs:lab` tag), if it has any. */

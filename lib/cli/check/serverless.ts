@@ -114,7 +114,7 @@ async function rideChecks(context: CheckContext, o: Record<(typeof OUTPUTS)[numb
     rideId = body.RideId;
     const ride = pass(RIDE, `201, ride ${rideId} with unicorn ${(body.Unicorn as { Name?: string } | undefined)?.Name ?? '?'} for ${username}.`);
     const stored = await attempt(STORED, async () => {
-      const item = (await context.session.dynamodb.send(new GetItemCommand({ TableName: o.RidesTableName, Key: { RideId: { S: rideId! } }, ConsistentRead: true }))).Item;
+      const item = (await context.session.dynamoDb.send(new GetItemCommand({ TableName: o.RidesTableName, Key: { RideId: { S: rideId! } }, ConsistentRead: true }))).Item;
       if (!item) return fail(STORED, `${o.RidesTableName} has no item with RideId ${rideId}: the function answered without recording the ride.`);
       const user = item.User?.S;
       return user === username
@@ -124,7 +124,7 @@ async function rideChecks(context: CheckContext, o: Record<(typeof OUTPUTS)[numb
     return [ride, stored];
   } finally {
     if (rideId) {
-      await context.session.dynamodb
+      await context.session.dynamoDb
         .send(new DeleteItemCommand({ TableName: o.RidesTableName, Key: { RideId: { S: rideId } } }))
         .catch((err) => cleanup.push(`ride ${rideId} (${errorMessage(err)})`));
     }

@@ -83,12 +83,14 @@ const SHOWN: Record<string, { kind: NodeKind; what: string }> = {
   'AWS::ECS::Service': { kind: 'compute', what: 'ECS service' },
   'AWS::Lambda::Function': { kind: 'compute', what: 'Lambda function' },
   'AWS::EMR::Cluster': { kind: 'compute', what: 'EMR cluster' },
+  'AWS::ElasticBeanstalk::Environment': { kind: 'compute', what: 'Elastic Beanstalk environment' },
   'AWS::S3::Bucket': { kind: 'data', what: 'S3 bucket' },
   'AWS::DynamoDB::Table': { kind: 'data', what: 'DynamoDB table' },
   'AWS::DynamoDB::GlobalTable': { kind: 'data', what: 'DynamoDB table' },
   'AWS::ECR::Repository': { kind: 'data', what: 'ECR repository' },
   'AWS::SecretsManager::Secret': { kind: 'data', what: 'secret' },
   'AWS::SSM::Parameter': { kind: 'data', what: 'SSM parameter' },
+  'AWS::SNS::Topic': { kind: 'data', what: 'SNS topic' },
   'AWS::CloudFormation::WaitCondition': { kind: 'deploy', what: 'wait condition' },
   'Custom::CDKBucketDeployment': { kind: 'deploy', what: 'deployment of files' },
 };
@@ -144,6 +146,8 @@ const FOLDED_INTO: Record<string, (p: Record<string, any>) => unknown> = {
   'AWS::EMR::Step': (p) => p.JobFlowId,
   'AWS::EMR::InstanceGroupConfig': (p) => p.JobFlowId,
   'AWS::CloudFormation::WaitConditionHandle': () => undefined,
+  'AWS::SNS::Subscription': (p) => p.TopicArn,
+  'AWS::SNS::TopicPolicy': (p) => p.Topics,
 };
 
 /** Plumbing types drawn as nodes when plumbing is shown. */
@@ -287,6 +291,8 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     if (r.Type === 'AWS::S3::Bucket' && (r.Properties as any)?.WebsiteConfiguration) edges.add(INTERNET, id, 'HTTP website');
     if (r.Type === 'AWS::Lambda::Url') edges.add(INTERNET, id, 'HTTPS');
     if (r.Type === 'AWS::EC2::NatGateway' && (r.Properties as any)?.ConnectivityType !== 'private') edges.add(id, INTERNET, 'outbound');
+    // A web server environment's security groups are Elastic Beanstalk's, outside the template: it opens HTTP.
+    if (r.Type === 'AWS::ElasticBeanstalk::Environment' && ((r.Properties as any)?.Tier?.Name ?? 'WebServer') === 'WebServer') edges.add(INTERNET, id, 'HTTP 80');
   }
 
   // 7. Network groups: VPCs, and the subnet a node sits in when it names exactly one.
@@ -586,6 +592,9 @@ function rolesOfNodes(ids: readonly string[], resources: Record<string, CfnResou
       : r.Type === 'AWS::AutoScaling::AutoScalingGroup' ? [p.LaunchTemplate, p.MixedInstancesPolicy]
       : r.Type === 'AWS::ECS::Service' ? p.TaskDefinition
       : r.Type === 'AWS::EMR::Cluster' ? p.JobFlowRole
+      // An Elastic Beanstalk environment's instances act with the profile its option settings name.
+      : r.Type === 'AWS::ElasticBeanstalk::Environment'
+        ? (p.OptionSettings ?? []).filter((o: any) => o?.Namespace === 'aws:autoscaling:launchconfiguration' && o?.OptionName === 'IamInstanceProfile').map((o: any) => o.Value)
       : undefined;
     const roles = [...new Set(rolesIn(value))];
     if (roles.length) result.set(id, roles);

@@ -16,7 +16,7 @@ export interface FakeSession {
 }
 
 /** The session's clients, by getter. */
-const CLIENTS = ['cloudFormation', 'ec2', 's3', 'emr', 'ecs', 'elb', 'autoScaling', 'logs', 'scheduler', 'tagging', 'sts', 'ssm', 'cognito', 'dynamodb'] as const;
+const CLIENTS = ['cloudFormation', 'ec2', 's3', 'emr', 'ecs', 'elb', 'autoScaling', 'logs', 'scheduler', 'tagging', 'sts', 'ssm', 'cognito', 'dynamoDb', 'elasticBeanstalk'] as const;
 
 /**
  * A session whose every client sends to `handlers[<Command name>]`. The clients are the SDK's own (the
