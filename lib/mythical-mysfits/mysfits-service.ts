@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ignoreCfnLint } from '../shared/cfn-lint';
+import { publicLabVpc } from '../shared/public-lab-vpc';
 import { MysfitsTable } from './mysfits-table';
 
 /** The port the service listens on in its container (the workshop's Flask service used 8080). */
@@ -55,19 +56,11 @@ export class MysfitsService extends Construct {
   constructor(scope: Construct, id: string, props: MysfitsServiceProps) {
     super(scope, id);
 
-    this.vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.50.0.0/16'),
+    this.vpc = publicLabVpc(this, 'Vpc', {
+      cidr: '10.60.0.0/16',
       maxAzs: 1, // one task, one load balancer node: a lab, not a highly available service
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
-      // Nothing is placed in the default security group; restricting it would add a custom-resource
-      // Lambda function to every deploy and teardown of the lab.
-      restrictDefaultSecurityGroup: false,
-    });
-    Validations.of(this.vpc).acknowledge({
-      id: 'AwsSolutions-VPC7',
-      reason:
-        "A lab VPC that lives a few hours and carries one service's traffic, which API Gateway's access logs and the service's own logs show; flow logs would add a delivery role and per-GB log ingestion that nobody reads.",
+      noFlowLogsReason:
+        "A lab VPC that lives a few hours and carries one service's traffic, which the service's request log shows; flow logs would add a delivery role and per-GB log ingestion that nobody reads.",
     });
 
     this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
