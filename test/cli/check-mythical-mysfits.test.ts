@@ -173,3 +173,19 @@ test('the plan says what it writes and that it removes it', () => {
   expect(plan).toContain('takes the like back and deletes the user');
   expect(plan).toContain(`s3://${BUCKET}/clicks/`);
 });
+
+test('a network error on one check is that check FAIL; access denied stops every check with one error', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const flaky = (async (url: string, init?: RequestInit) => {
+    if (String(url).endsWith('/clicks')) throw new TypeError('fetch failed');
+    return base.fetch(url, init);
+  }) as typeof globalThis.fetch;
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, fetch: flaky });
+  expect(statuses(results)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'FAIL']);
+  expect(results[4].detail).toContain('fetch failed');
+
+  const denied = Object.assign(new Error('User is not authorized to perform: cognito-idp:AdminCreateUser'), { name: 'AccessDeniedException' });
+  const session = { cognito: { send: async () => Promise.reject(denied) }, s3: (base.session as any).s3 } as unknown as AwsSession;
+  await expect(MYTHICAL_MYSFITS_CHECKS.run({ ...base, session })).rejects.toThrow(/Access denied/);
+});

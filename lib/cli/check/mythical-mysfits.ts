@@ -17,6 +17,7 @@ import {
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
+import { attempt, fail, HTTP_TIMEOUT_MS, pass, skip } from './util';
 
 /**
  * How long the click check waits for its record: Firehose buffers 60 s before it calls the processor and
@@ -37,9 +38,8 @@ const NAMES = {
 
 const REQUIRED_OUTPUTS = ['SiteUrl', 'ApiUrl', 'UserPoolId', 'UserPoolClientId', 'ClickstreamBucketName'] as const;
 
-const pass = (name: string, detail: string): CheckResult => ({ name, status: 'PASS', detail });
-const fail = (name: string, detail: string): CheckResult => ({ name, status: 'FAIL', detail });
-const skip = (name: string, detail: string): CheckResult => ({ name, status: 'SKIP', detail });
+/** A request through the context's fetch that gives up after `HTTP_TIMEOUT_MS` (a network error throws; `attempt` makes it a FAIL). */
+const http = (ctx: CheckContext, url: string, init: RequestInit = {}) => ctx.fetch(url, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS), ...init });
 
 /** `<url>` + `path`, with exactly one slash between them. */
 const join = (url: string, path: string) => `${url.replace(/\/+$/, '')}/${path}`;
@@ -59,9 +59,9 @@ function temporaryPassword(): string {
 
 async function checkSite(ctx: CheckContext, siteUrl: string): Promise<CheckResult> {
   try {
-    const res = await ctx.fetch(siteUrl);
+    const res = await http(ctx, siteUrl);
     if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed? (${siteUrl})`);
-    const config = await readJson(await ctx.fetch(join(siteUrl, 'config.json')));
+    const config = await readJson(await http(ctx, join(siteUrl, 'config.json')));
     if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${siteUrl}config.json has no apiUrl: redeploy the stack so the site gets its configuration`);
     return pass(NAMES.site, `${siteUrl} and its config.json answer 200`);
   } catch (err) {
@@ -72,7 +72,7 @@ async function checkSite(ctx: CheckContext, siteUrl: string): Promise<CheckResul
 async function checkList(ctx: CheckContext, apiUrl: string): Promise<{ result: CheckResult; firstId?: string; likes?: number }> {
   const url = join(apiUrl, 'mysfits');
   try {
-    const res = await ctx.fetch(url);
+    const res = await http(ctx, url);
     const body = await readJson(res);
     const mysfits = Array.isArray(body?.mysfits) ? body.mysfits : undefined;
     if (res.status !== 200 || !mysfits) {
@@ -86,10 +86,10 @@ async function checkList(ctx: CheckContext, apiUrl: string): Promise<{ result: C
 }
 
 async function checkNoToken(ctx: CheckContext, likeUrl: string): Promise<CheckResult> {
-  const res = await ctx.fetch(likeUrl, { method: 'POST' });
+  const res = await http(ctx, likeUrl, { method: 'POST' });
   if (res.status === 401) return pass(NAMES.noToken, `POST ${likeUrl} without a token: 401`);
   // Anything else means the authorizer is not in front of the method; undo a like that went through.
-  if (res.ok) await ctx.fetch(likeUrl, { method: 'DELETE' });
+  if (res.ok) await http(ctx, likeUrl, { method: 'DELETE' });
   return fail(NAMES.noToken, `POST ${likeUrl} without a token answered HTTP ${res.status}, not 401: the Cognito authorizer is missing on the method`);
 }
 
@@ -120,10 +120,10 @@ async function checkSignedInLike(ctx: CheckContext, outputs: Readonly<Record<str
     const token = auth.AuthenticationResult?.IdToken;
     if (!token) return fail(NAMES.like, `the temporary user could not sign in (Cognito asked for ${auth.ChallengeName ?? 'another step'})`);
     const headers = { Authorization: token };
-    const liked = await ctx.fetch(likeUrl, { method: 'POST', headers });
+    const liked = await http(ctx, likeUrl, { method: 'POST', headers });
     const likedBody = await readJson(liked);
     if (liked.status !== 200) return fail(NAMES.like, `POST ${likeUrl} with a valid token answered HTTP ${liked.status}: ${likedBody?.error ?? 'no message'}`);
-    const unliked = await ctx.fetch(likeUrl, { method: 'DELETE', headers });
+    const unliked = await http(ctx, likeUrl, { method: 'DELETE', headers });
     if (unliked.status !== 200) return fail(NAMES.like, `the like went through (${likedBody?.likes} likes) but DELETE ${likeUrl} answered HTTP ${unliked.status}: take it back by hand`);
     if (likedBody?.likes !== likesBefore + 1) return fail(NAMES.like, `POST like answered 200 but the mysfit has ${likedBody?.likes} likes, expected ${likesBefore + 1}`);
     return pass(NAMES.like, `a temporary user liked the mysfit (${likesBefore} -> ${likesBefore + 1}) and took the like back`);
@@ -170,7 +170,7 @@ async function holds(ctx: CheckContext, bucket: string, key: string, marker: str
 async function checkClick(ctx: CheckContext, apiUrl: string, bucket: string, mysfitId: string): Promise<CheckResult> {
   const marker = `labs-check-${randomBytes(6).toString('hex')}`;
   const started = ctx.now();
-  const res = await ctx.fetch(join(apiUrl, 'clicks'), {
+  const res = await http(ctx, join(apiUrl, 'clicks'), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ mysfitId, userId: marker }),
@@ -223,9 +223,11 @@ export const MYTHICAL_MYSFITS_CHECKS: LabChecks = {
       return [...results, skip(NAMES.noToken, why), skip(NAMES.like, why), skip(NAMES.click, why)];
     }
     const likeUrl = join(outputs.ApiUrl, `mysfits/${list.firstId}/like`);
-    results.push(await checkNoToken(ctx, likeUrl));
-    results.push(await checkSignedInLike(ctx, outputs, likeUrl, Number(list.likes ?? 0)));
-    results.push(await checkClick(ctx, outputs.ApiUrl, outputs.ClickstreamBucketName, list.firstId));
+    // A network error or an unexpected AWS error is that check's FAIL; missing credentials or access denied
+    // stop every check (attempt throws them on, for the command to print as one line).
+    results.push(await attempt(NAMES.noToken, () => checkNoToken(ctx, likeUrl)));
+    results.push(await attempt(NAMES.like, () => checkSignedInLike(ctx, outputs, likeUrl, Number(list.likes ?? 0))));
+    results.push(await attempt(NAMES.click, () => checkClick(ctx, outputs.ApiUrl, outputs.ClickstreamBucketName, list.firstId!)));
     return results;
   },
 };
