@@ -130,7 +130,7 @@ const leftoverIds = () => Object.values(s.leftovers);
  * is given them as CloudFormation would list them (type, logical id, physical id = the name). Everything
  * else (ListSchedules, GetSchedule, UpdateSchedule) is moto's.
  */
-function listScheduleInStack(stackId: string, scheduleName: string, group?: string) {
+function listScheduleInStack(stackId: string, scheduleName: string | readonly string[], group?: string) {
   const original = CloudFormationClient.prototype.send;
   jest.spyOn(CloudFormationClient.prototype, 'send').mockImplementation(async function (this: CloudFormationClient, command: unknown, ...rest: unknown[]) {
     const result = await (original as (...a: unknown[]) => Promise<unknown>).call(this, command, ...rest);
@@ -142,13 +142,14 @@ function listScheduleInStack(stackId: string, scheduleName: string, group?: stri
         ...(group
           ? [{ LogicalResourceId: 'LabExpiryScheduleGroup1A2B3C4D', PhysicalResourceId: group, ResourceType: 'AWS::Scheduler::ScheduleGroup', ResourceStatus: 'CREATE_COMPLETE' as const, LastUpdatedTimestamp: new Date() }]
           : []),
-        {
-          LogicalResourceId: 'LabExpiryDeleteStackSchedule9B1C2D3E',
-          PhysicalResourceId: scheduleName,
+        // The expiry and, when given, its retry (LabExpiry's DeleteStackRetrySchedule).
+        ...(typeof scheduleName === 'string' ? [scheduleName] : scheduleName).map((name, i) => ({
+          LogicalResourceId: i === 0 ? 'LabExpiryDeleteStackSchedule9B1C2D3E' : 'LabExpiryDeleteStackRetrySchedule4F5A6B7C',
+          PhysicalResourceId: name,
           ResourceType: 'AWS::Scheduler::Schedule',
-          ResourceStatus: 'CREATE_COMPLETE',
+          ResourceStatus: 'CREATE_COMPLETE' as const,
           LastUpdatedTimestamp: new Date(),
-        },
+        })),
       ];
     }
     return result;
@@ -201,6 +202,36 @@ test('status flags a stack past its expiry whose self-delete did not happen', as
   const text = await labs('status');
   expect(text.out).toContain('OVERDUE by');
   expect(text.out).toContain(`labs destroy ${STATIC}`);
+});
+
+test("an overdue stack whose expiry was refused: status says when the retry schedule calls DeleteStack again; extend moves both", async () => {
+  // LabExpiry's two schedules in the stack's group: the expiry, past (its DeleteStack was refused: the stack
+  // is still here), and the retry an hour after it, still ahead.
+  const group = `${STATIC}-expiry`;
+  const minute = (ms: number) => new Date(Math.ceil(ms / 60_000) * 60_000).toISOString().slice(0, 19);
+  const expiredAt = minute(Date.now() - 30 * 60_000);
+  const retryAt = minute(Date.now() - 30 * 60_000 + 3_600_000);
+  const { name } = await seedExpirySchedule(c, s.stackIds[STATIC], group, expiredAt);
+  const retry = (await seedExpirySchedule(c, s.stackIds[STATIC], group, retryAt, 'LabExpiryDeleteStackRetrySchedule-DeF456')).name;
+  // Listed retry first: the expiry is the one that fires first, not the one CloudFormation lists first.
+  listScheduleInStack(s.stackIds[STATIC], [retry, name], group);
+
+  const status = await labs('status', '--json');
+  expect(status.code).toBe(0);
+  const st = JSON.parse(status.out).stacks.find((x: { name: string }) => x.name === STATIC);
+  expect(st).toMatchObject({ expiry: 'scheduled', scheduledAt: `${expiredAt}.000Z`, overdue: true, retryAt: `${retryAt}.000Z` });
+  expect((await labs('status')).out).toMatch(/OVERDUE by \d+m \(retry at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)/);
+
+  const extended = await labs('extend', STATIC, '--hours', '6');
+  expect(extended.code).toBe(0);
+  expect(extended.out).toContain(`Schedule ${group}/${name} updated, and its retry ${group}/${retry} moved with it.`);
+  const at = async (n: string) => {
+    const { ScheduleExpression } = await c.scheduler.send(new GetScheduleCommand({ Name: n, GroupName: group }));
+    return new Date(`${/^at\((.*)\)$/.exec(ScheduleExpression!)![1]}Z`).getTime();
+  };
+  const [expiry, second] = [await at(name), await at(retry)];
+  expect(expiry).toBeGreaterThanOrEqual(Date.now() + 6 * 3_600_000 - 60_000);
+  expect(second - expiry).toBe(3_600_000);
 });
 
 test('sweep without --yes prints the plan and changes nothing', async () => {

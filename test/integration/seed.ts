@@ -26,7 +26,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateScheduleCommand, CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../lib/shared/tags';
 
 export const clients = () => ({
@@ -321,9 +321,23 @@ export async function seed(c: Clients): Promise<Seeded> {
 }
 
 /** Creates the lab's expiry schedule as LabExpiry does (a one-time DeleteStack of the stack), in a group. */
-export async function seedExpirySchedule(c: Clients, stackId: string, group: string, at: string): Promise<{ name: string; group: string }> {
-  if (group !== 'default') await c.scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
-  const name = 'LabExpiryDeleteStackSchedule-AbC123';
+export async function seedExpirySchedule(
+  c: Clients,
+  stackId: string,
+  group: string,
+  at: string,
+  name = 'LabExpiryDeleteStackSchedule-AbC123',
+): Promise<{ name: string; group: string }> {
+  // The expiry and its retry share the stack's group: create it once (moto's CreateScheduleGroup on an
+  // existing name starts the group afresh, without its schedules).
+  const exists = await c.scheduler.send(new GetScheduleGroupCommand({ Name: group })).then(
+    () => true,
+    (err: { name?: string }) => {
+      if (err.name !== 'ResourceNotFoundException') throw err;
+      return false;
+    },
+  );
+  if (group !== 'default' && !exists) await c.scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
   await c.scheduler.send(
     new CreateScheduleCommand({
       Name: name,
