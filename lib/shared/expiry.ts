@@ -82,9 +82,13 @@ export interface LabExpiryProps {
  * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html); it nowhere says which
  * errors of a universal target's API it retries. A second one-time schedule is a documented, unconditional
  * second invocation ("a one-time schedule ... invokes a target only once", at its time). If the first call
- * worked, CloudFormation deletes the retry schedule with the rest of the stack before it fires; if it was
- * refused, or the deletion ended in DELETE_FAILED (DeleteStack retries a failed deletion), the second call
- * comes an hour later, when a deploy that was running is long over. It costs nothing while it waits
+ * was accepted, CloudFormation deletes the retry schedule with the rest of the stack before it fires; if it
+ * was refused, nothing changed and the second call comes an hour later, when a deploy that was running is
+ * long over. It does not cover a deletion that starts and ends in DELETE_FAILED: the schedules read the
+ * clock, which depends on every other resource, so CloudFormation deletes them first ("Resource A is
+ * deleted before resource B" when A references B,
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html); such a
+ * stack shows in `labs status` as DELETE_FAILED and overdue, and `labs destroy` finishes it. It costs nothing while it waits
  * (Scheduler bills invocations, not schedules: https://aws.amazon.com/eventbridge/pricing/), and it is a resource of the stack, deleted with it. `labs
  * extend` moves both schedules, keeping the hour between them.
  *

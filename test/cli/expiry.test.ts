@@ -116,6 +116,19 @@ test('a physical id that is an ARN names the group itself', async () => {
   expect(calls.map((c) => c.command)).toEqual(['GetScheduleCommand']);
 });
 
+test('a stack whose deletion failed after CloudFormation deleted its schedules had an expiry: missing, not "never"', async () => {
+  const { session, calls } = scriptedSession({});
+  const resources = [
+    { ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: schedule.Name, ResourceStatus: 'DELETE_COMPLETE' },
+    { ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: `${schedule.Name}-retry`, ResourceStatus: 'DELETE_COMPLETE' },
+    { ResourceType: 'AWS::S3::Bucket', PhysicalResourceId: 'site-bucket', ResourceStatus: 'DELETE_FAILED' },
+  ] as never[];
+  await expect(findExpirySchedule(session, stack, resources)).rejects.toBeInstanceOf(ExpiryScheduleMissing);
+  expect(calls).toEqual([]);
+  // A stack deployed with ttlHours=0 lists no schedule at all.
+  await expect(findExpirySchedule(session, stack, [resources[2]])).resolves.toBeUndefined();
+});
+
 describe('a stack with the expiry and its retry an hour later', () => {
   const retry = { ...schedule, Name: `${schedule.Name}-retry`, ScheduleExpression: 'at(2026-11-26T15:05:00)' };
   const resources = [

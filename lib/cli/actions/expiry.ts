@@ -62,7 +62,11 @@ export function deletesStack(schedule: Pick<GetScheduleCommandOutput, 'Target'>,
 /**
  * The stack's expiry schedule (the earliest of its schedules that delete it), with the later ones as its
  * `retries`; undefined if its resource list holds none (deployed with ttlHours=0). Throws if no listed
- * schedule exists any more and deletes this stack.
+ * schedule exists any more and deletes this stack, or if CloudFormation has already deleted them all: a
+ * deletion that ended in DELETE_FAILED deletes the schedules first (they read the expiry clock, which
+ * depends on every other resource, and "Resource A is deleted before resource B" when A references B:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html), so such a
+ * stack had an expiry, now gone, rather than none.
  */
 export async function findExpirySchedule(
   session: AwsSession,
@@ -72,7 +76,11 @@ export async function findExpirySchedule(
   const resources = stackResources ?? (await listStackResources(session, stack.id));
   const live = resources.filter((r) => r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE');
   const listed = live.filter((r) => r.ResourceType === 'AWS::Scheduler::Schedule');
-  if (listed.length === 0) return undefined;
+  if (listed.length === 0) {
+    const deleted = resources.filter((r) => r.ResourceType === 'AWS::Scheduler::Schedule' && r.ResourceStatus === 'DELETE_COMPLETE');
+    if (deleted.length) throw new ExpiryScheduleMissing(deleted.map((r) => r.PhysicalResourceId ?? r.LogicalResourceId ?? 'schedule'));
+    return undefined;
+  }
   const stackGroups = new Set(live.filter((r) => r.ResourceType === 'AWS::Scheduler::ScheduleGroup').map((r) => r.PhysicalResourceId));
 
   const found: ExpirySchedule[] = [];
