@@ -192,7 +192,7 @@ export class WildRydesApi extends Construct {
       {
         id: 'AwsSolutions-APIG6',
         reason:
-          "Execution logging writes to a log group API Gateway creates itself (API-Gateway-Execution-Logs_<id>/prod), outside the stack, so it would outlive the lab; access logs and the functions' own log groups cover the exercise.",
+          "Execution logging writes to a log group API Gateway creates itself (API-Gateway-Execution-Logs_<id>/prod), outside the stack, so it would outlive the lab; the functions' own log groups cover the exercise (and access logs, when serverlessAccessLogs=true).",
       },
       ...(this.accessLogGroup
         ? []
