@@ -123,10 +123,11 @@ test('a stack whose deletion failed after CloudFormation deleted its schedules h
     { ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: `${schedule.Name}-retry`, ResourceStatus: 'DELETE_COMPLETE' },
     { ResourceType: 'AWS::S3::Bucket', PhysicalResourceId: 'site-bucket', ResourceStatus: 'DELETE_FAILED' },
   ] as never[];
-  await expect(findExpirySchedule(session, stack, resources)).rejects.toBeInstanceOf(ExpiryScheduleMissing);
+  const failed = labStack('SiteLabStack', { status: 'DELETE_FAILED' });
+  await expect(findExpirySchedule(session, failed, resources)).rejects.toBeInstanceOf(ExpiryScheduleMissing);
   expect(calls).toEqual([]);
   // A stack deployed with ttlHours=0 lists no schedule at all.
-  await expect(findExpirySchedule(session, stack, [resources[2]])).resolves.toBeUndefined();
+  await expect(findExpirySchedule(session, failed, [resources[2]])).resolves.toBeUndefined();
 });
 
 describe('a stack with the expiry and its retry an hour later', () => {

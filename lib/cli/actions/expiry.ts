@@ -77,7 +77,10 @@ export async function findExpirySchedule(
   const live = resources.filter((r) => r.PhysicalResourceId && r.ResourceStatus !== 'DELETE_COMPLETE');
   const listed = live.filter((r) => r.ResourceType === 'AWS::Scheduler::Schedule');
   if (listed.length === 0) {
-    const deleted = resources.filter((r) => r.ResourceType === 'AWS::Scheduler::Schedule' && r.ResourceStatus === 'DELETE_COMPLETE');
+    // A stack that is being deleted, or failed to be, lists the schedules its deletion already removed.
+    const deleted = stack.status.startsWith('DELETE_')
+      ? resources.filter((r) => r.ResourceType === 'AWS::Scheduler::Schedule' && r.ResourceStatus === 'DELETE_COMPLETE')
+      : [];
     if (deleted.length) throw new ExpiryScheduleMissing(deleted.map((r) => r.PhysicalResourceId ?? r.LogicalResourceId ?? 'schedule'));
     return undefined;
   }
