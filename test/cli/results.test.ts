@@ -75,6 +75,17 @@ describe('readHiveResults tells rows, "completed with no rows" and "not yet" apa
     );
   });
 
+  test("rows beside a newer step that has not completed are an earlier run's, and the report says so", async () => {
+    const files = [{ Key: 'os_requests/000000_0', Size: 12 }];
+    const texts = { 'os_requests/000000_0': 'Android\x01855\n' };
+    for (const state of ['RUNNING', 'FAILED']) {
+      const results = await readHiveResults(session(files, state, texts), STACK, URI);
+      expect(resultsReport('HadoopLabStack', results).split('\n')[0]).toBe(
+        `Requests per operating system, from ${URI} (1 file, 12 B), from an earlier run: the latest step "os-requests" (s-NEWEST) is ${state}:`,
+      );
+    }
+  });
+
   test('completed-empty: the step COMPLETED and wrote only an empty file; exit 5 with a message saying so', async () => {
     const results = await readHiveResults(session([{ Key: 'os_requests/000000_0', Size: 0 }], 'COMPLETED'), STACK, URI);
     expect(results).toMatchObject({ kind: 'completed-empty', emptyFiles: 1, step: { state: 'COMPLETED' } });

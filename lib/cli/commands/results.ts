@@ -61,7 +61,14 @@ export function resultsReport(stackName: string, results: HiveResults): string {
   const total = results.files.reduce((sum, f) => sum + f.size, 0);
   const cut = results.files.filter((f) => f.truncated).map((f) => f.key.split('/').pop());
   const source = `${results.uri} (${results.files.length} file${results.files.length === 1 ? '' : 's'}, ${formatBytes(total)})`;
-  const step = results.step?.stepId ? `, written by step "${results.step.name}" (${results.step.stepId}, now ${results.step.state ?? 'in an unknown state'})` : '';
+  // Rows next to a newest step that has not COMPLETED (a rerun pending or running, or one that failed) are
+  // an earlier run's: INSERT OVERWRITE replaces them only when a run completes.
+  const latest = results.step;
+  const step = !latest?.stepId
+    ? ''
+    : latest.state === 'COMPLETED'
+      ? `, written by step "${latest.name}" (${latest.stepId}, now COMPLETED)`
+      : `, from an earlier run: the latest step "${latest.name}" (${latest.stepId}) is ${latest.state ?? 'in an unknown state'}`;
   const note = cut.length ? `\n(only the first ${formatBytes(MAX_RESULT_BYTES)} of ${cut.join(', ')} shown)` : '';
   const text = results.files.map((f) => (f.text.endsWith('\n') || !f.text ? f.text : `${f.text}\n`)).join('');
   return `Requests per operating system, from ${source}${step}:\n${renderHiveRows(text, RESULT_COLUMNS)}${note}`;
