@@ -12,7 +12,7 @@ import { instanceTypeSpec } from '../shared/instance-types';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 import { SITE_CONTENT_DIR } from '../shared/static-site/site-content';
-import { renderUserDataScript } from '../shared/user-data-script';
+import { renderUserDataScript, stripCommentLines } from '../shared/user-data-script';
 import { DEFAULT_WEB_SERVER_INSTANCE_TYPE } from './settings';
 import {
   DB_CONFIG_FILE,
@@ -190,6 +190,11 @@ export interface ServerGenerationInputs {
   readonly instanceType: string;
   readonly siteHash: string;
   readonly appHash: string;
+  /**
+   * The bootstrap script's text.
+   * @default - the text of scripts/web-server.sh
+   */
+  readonly script?: string;
 }
 
 /**
@@ -204,7 +209,9 @@ export interface ServerGenerationInputs {
 export function serverGeneration(inputs: ServerGenerationInputs): string {
   const architecture = instanceTypeSpec(inputs.instanceType)?.architecture;
   if (!architecture) throw new Error(`unknown instance type ${inputs.instanceType}`);
-  const script = fs.readFileSync(BOOTSTRAP_SCRIPT, 'utf8');
+  // What user data keeps of the script (no comment-only lines): a comment edited in the repository does not
+  // replace the server.
+  const script = stripCommentLines(inputs.script ?? fs.readFileSync(BOOTSTRAP_SCRIPT, 'utf8'));
   const { setup, https, siteHash, appHash } = inputs;
   return createHash('sha256')
     .update(JSON.stringify({ setup, https, architecture, siteHash, appHash, script, WEB_SERVER_TIMEOUTS }))

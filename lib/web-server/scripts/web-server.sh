@@ -8,8 +8,9 @@
 # CloudFormation: the deploy returns when the server answers. Any failure signals FAILURE with the step that
 # failed. With webServerSetup=bare it only copies the lab's files to ~ec2-user/lab-files and signals.
 #
-# lib/web-server/web-server-user-data.ts renders it: every __NAME__ placeholder is replaced (a test fails if
-# one is left) and comment-only lines are dropped. The tests run it in bash with every command it calls
+# renderWebServerScript (lib/web-server/web-server-lab-stack.ts, through lib/shared/user-data-script.ts)
+# renders it: every __NAME__ placeholder is replaced (a test fails if one is left) and comment-only lines are
+# dropped. The tests run it in bash with every command it calls
 # replaced by a stub (test/web-server/bootstrap-script.test.ts).
 
 # shellcheck disable=SC2034 # some are read only in one mode
