@@ -99,9 +99,27 @@ describe('against two local servers', () => {
         ['A', 0, 0],
         ['B', 10, 10],
       ]);
-      expect(r.err).toContain(`labs: every request to B ${url} failed (10 non-2xx answers, 0 timeouts): no comparison.\n`);
+      expect(r.err).toContain(`labs: no request to B ${url} succeeded (10 non-2xx answers, 0 connection errors of which 0 timeouts): no comparison.\n`);
     } finally {
       await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+
+  test('a site that answers the probe, then drops every connection: no answer is not "faster", exit 5', async () => {
+    let answered = false;
+    const dropping = http.createServer((req, res) => {
+      if (answered) return void req.socket.destroy();
+      answered = true;
+      res.end(PAGE);
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`;
+    try {
+      const r = await labs('compare', url, fast.url, '-n', '10', '-c', '2');
+      expect(r.code).toBe(5);
+      expect(r.err).toMatch(new RegExp(`labs: no request to A ${url.replace(/[.]/g, '\\.')} succeeded \\(0 non-2xx answers, \\d+ connection errors of which 0 timeouts\\): no comparison\\.\n$`));
+    } finally {
+      await new Promise((resolve) => dropping.close(resolve));
     }
   });
 
