@@ -151,7 +151,8 @@ publish_site() {
 
 # mysql_secure_installation, without its questions: MariaDB 10.5's root already logs in only through the
 # unix socket (sudo mysql), so no root password is set; the anonymous users, remote root logins and the test
-# database are removed. https://mariadb.com/kb/en/mysql_secure_installation/
+# database are removed. https://mariadb.com/kb/en/mysql_secure_installation/ (root@localhost by unix_socket
+# from 10.4 on, with an invalid password: https://mariadb.com/kb/en/authentication-from-mariadb-104/)
 secure_mariadb() {
   step 'secure MariaDB as mysql_secure_installation would'
   mysql --protocol=socket -u root <<'SQL'
