@@ -105,6 +105,30 @@ describe('against two local servers', () => {
     }
   });
 
+  test('bytes per request: the weight of a served page, though every other answer is a short 503', async () => {
+    const body = 'x'.repeat(4000);
+    let n = 0;
+    const flaky = http.createServer((_req, res) => {
+      if (n++ % 2 === 1) {
+        res.statusCode = 503;
+        return void res.end('down');
+      }
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`;
+    try {
+      const r = await labs('compare', url, fast.url, '-n', '20', '-c', '1', '--json');
+      expect(r.code).toBe(0);
+      const [a] = JSON.parse(r.out).results;
+      expect(a.non2xx).toBeGreaterThan(0);
+      expect(a.bytesPerRequest).toBeGreaterThan(body.length);
+      expect(a.bytesPerRequest).toBeLessThan(body.length + 400); // the headers
+    } finally {
+      await new Promise((resolve) => flaky.close(resolve));
+    }
+  });
+
   test('a site that answers the probe, then drops every connection: no answer is not "faster", exit 5', async () => {
     let answered = false;
     const dropping = http.createServer((req, res) => {
