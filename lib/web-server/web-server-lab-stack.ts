@@ -136,7 +136,7 @@ export class WebServerLabStack extends LabStack {
     const out = (key: string, description: string, value: string) => new CfnOutput(this, key, { description, value });
     const region = `--region ${Aws.REGION}`;
     const host = this.server.instancePublicDnsName;
-    const installed = setup === 'lamp' ? '' : ' (with webServerSetup=bare it answers once you have installed Apache: see the guide)';
+    const installed = setup === 'lamp' ? '' : ' (with webServerSetup=bare it answers once you have installed Apache and published the lab\'s files: see the guide)';
     out('SiteUrl', `The site, served by Apache on the instance${installed}.`, `http://${host}/`);
     out('PhpPageUrl', `The PHP page that reads from MariaDB${installed}.`, `http://${host}/${PHP_PAGE}`);
     if (https) out('HttpsSiteUrl', 'The site over HTTPS, with a self-signed certificate: your browser warns, as the guide explains.', `https://${host}/`);
