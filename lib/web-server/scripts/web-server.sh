@@ -108,7 +108,7 @@ copy_lab_files() {
   for name in site app; do
     url=$SITE_S3_URL
     [[ $name == app ]] && url=$APP_S3_URL
-    aws s3 cp --region "$AWS_REGION" --only-show-errors "$url" "/tmp/$name.zip"
+    with_timeout aws s3 cp --region "$AWS_REGION" --only-show-errors "$url" "/tmp/$name.zip"
     install -d -o ec2-user -g ec2-user "$LAB_FILES_DIR/$name"
     unzip -q -o "/tmp/$name.zip" -d "$LAB_FILES_DIR/$name"
   done
