@@ -122,6 +122,14 @@ describe('the thumbnail function', () => {
     expect(lines[0]).toContain(`s3://${UPLOAD}/${key} `);
   });
 
+  test('an upper-case extension, as cameras and phones write it (the stack has .JPG filters too), gets a JPEG thumbnail', async () => {
+    const key = 'DCIM/IMG_0042.JPG';
+    const size = await put(key, SAMPLE_JPEG);
+    const outcome = await thumbnailer().handler(eventFor(key, size));
+    expect(outcome).toEqual([expect.objectContaining({ status: 'THUMBNAIL', thumbnail: `s3://${THUMBS}/resized-${key}`, width: 200, height: 150 })]);
+    expect((await getThumbnail(`resized-${key}`)).contentType).toBe('image/jpeg');
+  });
+
   /** Runs the handler and checks that it skipped with one line containing `reason`, and wrote nothing. */
   async function expectSkipped(event: S3Event, reason: RegExp): Promise<void> {
     const { lines, handler } = thumbnailer();
