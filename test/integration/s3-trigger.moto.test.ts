@@ -163,6 +163,13 @@ describe('the thumbnail function', () => {
     await expectSkipped(eventFor('huge.jpg', 1000), new RegExp(`${MAX_SOURCE_BYTES + 1} bytes, over the limit`));
   });
 
+  test('a narrow, tall image whose thumbnail would be over the pixel limit is skipped, not retried', async () => {
+    const strip = new PNG({ width: 1, height: 12_500 });
+    strip.data.fill(200);
+    const size = await put('strip.png', PNG.sync.write(strip));
+    await expectSkipped(eventFor('strip.png', size), /too large to process here: its 200-pixel-wide thumbnail \(1x12500 scaled\) would be 200x2500000 pixels/);
+  });
+
   test('a truncated JPEG is skipped as unreadable, not retried', async () => {
     const size = await put('broken.jpg', SAMPLE_JPEG.subarray(0, 700));
     await expectSkipped(eventFor('broken.jpg', size), /not a readable JPEG/);
