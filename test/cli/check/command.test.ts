@@ -6,6 +6,8 @@ import { LAB_CHECKS } from '../../../lib/cli/check';
 import { checkCommand, parseSeconds, stackNameFor } from '../../../lib/cli/commands/check';
 import { liveTrialDeps, minutesSeconds, renderTrial, runTrial, TrialDeps, trialExit } from '../../../lib/cli/commands/trial';
 import { CheckDeps, StackReport } from '../../../lib/cli/check/run';
+import { staticSiteChecks } from '../../../lib/cli/check/static-site';
+import { skip } from '../../../lib/cli/check/util';
 import { CliError } from '../../../lib/cli/errors';
 import { EXIT } from '../../../lib/cli/exit-codes';
 import { io } from '../../../lib/cli/io';
@@ -97,6 +99,24 @@ test('--all prints one table row per lab stack, and a stack mid-deploy fails', a
     'StaticSiteLabStack  static-site  PASS       3     0     0',
   ]);
   expect(out).toContain('FAIL  HadoopLabStack: stack is deployed: HadoopLabStack is CREATE_IN_PROGRESS: wait for the deploy to finish, or redeploy it.');
+});
+
+test('exit 0 needs every check to pass: a SKIP is only for what does not apply, so a lab nobody proved works fails', async () => {
+  // Under --all, a lab stack this version of labs has no checks for is a FAIL row, not a silent SKIP.
+  const future = cfnStack('QuantumLabStack', 'quantum', {});
+  const err = await checkCommand(aws([future, STATIC]).session, undefined, { all: true, json: true }, deps()).catch((e) => e);
+  expect(err.exitCode).toBe(EXIT.checksFailed);
+  const doc = JSON.parse(out.join('\n'));
+  expect(doc.ok).toBe(false);
+  expect(doc.stacks[0]).toMatchObject({ stack: 'QuantumLabStack', ok: false, checks: [{ name: 'lab has checks', status: 'FAIL' }] });
+  expect(doc.stacks[1]).toMatchObject({ stack: 'StaticSiteLabStack', ok: true });
+
+  // A run in which every check skipped proves nothing: it fails too.
+  out = [];
+  jest.spyOn(staticSiteChecks, 'run').mockResolvedValue([skip('site answers 200 with the deployed page', 'not applicable')]);
+  const skipped = await checkCommand(aws([STATIC]).session, 'StaticSiteLabStack', {}, deps()).catch((e) => e);
+  expect(skipped.exitCode).toBe(EXIT.checksFailed);
+  expect(out).toContain('FAIL  at least one check ran: every check was skipped, so nothing shows this lab works (the SKIP lines say why).');
 });
 
 test('bad input is one line and a non-zero exit', async () => {
