@@ -63,8 +63,8 @@ export function minutesSeconds(seconds: number): string {
 }
 
 /**
- * Deploys the lab through the CDK CLI, runs its checks, destroys it (also after a failed deploy, unless
- * `keep`), lists what it left, and returns the figures. Refuses a stack that already exists: a trial
+ * Deploys the lab through the CDK CLI, runs its checks, destroys it (unless `keep`; a failed deploy is
+ * destroyed even then), lists what it left, and returns the figures. Refuses a stack that already exists: a trial
  * destroys what it deploys, and must never take down someone's lab.
  */
 export async function runTrial(base: string, options: TrialOptions, deps: TrialDeps): Promise<TrialSummary> {
@@ -101,7 +101,9 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   let destroy: TrialSummary['destroy'];
   let leftovers: string[] | undefined;
   let ended = deps.clock();
-  if (!options.keep) {
+  // --keep keeps a lab that deployed; a failed deploy has nothing worth keeping (a stack that failed to create
+  // can only be deleted), so it is destroyed and searched for leftovers all the same.
+  if (!options.keep || !deployOk) {
     io.err(`Destroying ${name}: npx cdk destroy ${name} --force`);
     const destroyStart = deps.clock();
     const destroyOk = (await deps.cdk(['destroy', name, '--force', '--no-notices', ...cArgs])) === 0;
@@ -201,7 +203,7 @@ export function registerTrial(program: Command): void {
             "leftovers and the trial's cost from the lab's hourly estimate. Refuses a stack that already exists.",
         )
         .argument('<stack>', 'the lab stack, e.g. StaticSiteLabStack (with -c stackSuffix=x, StaticSiteLabStack-x is deployed)')
-        .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search)'),
+        .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search); a failed deploy is destroyed all the same'),
       'a setting for the deploy',
     ),
   ).action(async (stack: string, options: TrialOptions) => {

@@ -216,6 +216,14 @@ describe('labs trial', () => {
     expect(t.checks).toBeUndefined();
     expect(trialExit(t)).toBe(EXIT.incomplete);
     expect(renderTrial(t)).toContain('  checks        not run: the deploy failed');
+    // What the failed deploy left is looked for and reported, with --keep too (there is nothing to keep).
+    for (const keep of [false, true]) {
+      const left = fakes({ deploy: 1, leftovers: ['log group /aws/lambda/x (tagged StaticSiteLabStack-trial)'] });
+      const kept = await runTrial('StaticSiteLabStack', { ...options, keep }, left.d);
+      expect(left.cdkCalls.map((c) => c[0])).toEqual(['deploy', 'destroy']);
+      expect(renderTrial(kept)).toEqual(expect.arrayContaining(['  leftovers     1: run npx labs sweep', '    log group /aws/lambda/x (tagged StaticSiteLabStack-trial)']));
+      expect(trialExit(kept)).toBe(EXIT.incomplete);
+    }
   });
 
   test('failed checks, a failed destroy and leftovers set the exit status', async () => {
