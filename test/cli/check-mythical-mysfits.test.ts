@@ -130,6 +130,18 @@ test('no authorizer on like: the 401 check fails, and the like it made is taken 
   expect(h.state().likes).toBe(3);
 });
 
+test('a temporary user that cannot be deleted is named with the command that deletes it; the results still stand', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const progress: string[] = [];
+  const cognito = (base.session as unknown as { cognito: { send: (c: { constructor: { name: string } }) => Promise<unknown> } }).cognito;
+  const send = cognito.send;
+  const failing = { send: async (c: { constructor: { name: string } }) => (c.constructor.name === 'AdminDeleteUserCommand' ? Promise.reject(new Error('Rate exceeded')) : send(c)) };
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, session: { ...base.session, cognito: failing } as unknown as AwsSession, progress: (l) => void progress.push(l) });
+  expect(statuses(results)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
+  expect(progress).toContainEqual(expect.stringMatching(/^Could not delete the temporary user labs-check-[0-9a-f]{12}@example\.com \(Rate exceeded\): aws cognito-idp admin-delete-user --user-pool-id \S+ --username labs-check-/));
+});
+
 test('like fails behind the authorizer: FAIL with the status, and the user is still deleted', async () => {
   const h = harness({ likeWorks: false });
   const results = await MYTHICAL_MYSFITS_CHECKS.run(h.ctx());

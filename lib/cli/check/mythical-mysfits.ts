@@ -15,6 +15,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { errorMessage } from '../aws/errors';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
 import { attempt, fail, HTTP_TIMEOUT_MS, pass, skip } from './util';
@@ -128,7 +129,12 @@ async function checkSignedInLike(ctx: CheckContext, outputs: Readonly<Record<str
     if (likedBody?.likes !== likesBefore + 1) return fail(NAMES.like, `POST like answered 200 but the mysfit has ${likedBody?.likes} likes, expected ${likesBefore + 1}`);
     return pass(NAMES.like, `a temporary user liked the mysfit (${likesBefore} -> ${likesBefore + 1}) and took the like back`);
   } finally {
-    if (created) await cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
+    // If the delete fails, the like's result still stands; a line names the user left and how to delete it.
+    if (created) {
+      await cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username })).catch((err) => {
+        ctx.progress(`Could not delete the temporary user ${username} (${errorMessage(err)}): aws cognito-idp admin-delete-user --user-pool-id ${poolId} --username ${username}`);
+      });
+    }
   }
 }
 
