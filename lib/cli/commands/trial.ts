@@ -84,8 +84,9 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   const cArgs = context.flatMap((c) => ['-c', c]);
 
   const started = deps.clock();
-  io.err(`Deploying ${name}: npx cdk deploy ${base} ${cArgs.join(' ')} --require-approval never`);
-  const deployOk = (await deps.cdk(['deploy', name, '--require-approval', 'never', '--no-notices', ...cArgs])) === 0;
+  const deployArgs = ['deploy', name, '--require-approval', 'never', '--no-notices', ...cArgs];
+  io.err(`Deploying ${name}: npx cdk ${deployArgs.join(' ')}`);
+  const deployOk = (await deps.cdk(deployArgs)) === 0;
   const deployed = deps.clock();
 
   // Whatever happens in the checks, the lab is destroyed: an error there (access denied, say) is a failed check.
@@ -104,9 +105,10 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   // --keep keeps a lab that deployed; a failed deploy has nothing worth keeping (a stack that failed to create
   // can only be deleted), so it is destroyed and searched for leftovers all the same.
   if (!options.keep || !deployOk) {
-    io.err(`Destroying ${name}: npx cdk destroy ${name} --force`);
+    const destroyArgs = ['destroy', name, '--force', '--no-notices', ...cArgs];
+    io.err(`Destroying ${name}: npx cdk ${destroyArgs.join(' ')}`);
     const destroyStart = deps.clock();
-    const destroyOk = (await deps.cdk(['destroy', name, '--force', '--no-notices', ...cArgs])) === 0;
+    const destroyOk = (await deps.cdk(destroyArgs)) === 0;
     ended = deps.clock();
     destroy = { ok: destroyOk, seconds: (ended - destroyStart) / 1000 };
     leftovers = await deps.leftovers(name).catch((err) => [`could not look for leftovers: ${errorMessage(err)}; run npx labs status`]);

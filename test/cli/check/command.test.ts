@@ -194,7 +194,14 @@ describe('labs trial', () => {
 
   test('deploys through the CDK CLI, checks, destroys, finds no leftovers and prints the figures', async () => {
     const { d, cdkCalls } = fakes();
+    const err: string[] = [];
+    jest.spyOn(io, 'err').mockImplementation((line) => void err.push(line));
     const t = await runTrial('StaticSiteLabStack', options, d);
+    // The commands printed are the ones run, so a user can repeat them (the suffixed stack, every setting).
+    expect(err).toEqual([
+      `Deploying StaticSiteLabStack-trial: npx cdk ${cdkCalls[0].join(' ')}`,
+      `Destroying StaticSiteLabStack-trial: npx cdk ${cdkCalls[1].join(' ')}`,
+    ]);
     expect(cdkCalls).toEqual([
       ['deploy', 'StaticSiteLabStack-trial', '--require-approval', 'never', '--no-notices', '-c', 'stackSuffix=trial', '-c', 'staticSiteHosting=website'],
       ['destroy', 'StaticSiteLabStack-trial', '--force', '--no-notices', '-c', 'stackSuffix=trial', '-c', 'staticSiteHosting=website'],
