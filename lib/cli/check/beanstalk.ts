@@ -22,6 +22,11 @@ export const CHECK_NAMES = {
 } as const;
 
 /** While an environment is in one of these states, the check waits for it (a deploy is finishing). */
+/**
+ * The statuses an environment passes through before it is Ready (and may be acted on); Health is Green when
+ * it is healthy and fully functional, Grey while it launches or updates
+ * (https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_EnvironmentDescription.html).
+ */
 const TRANSIENT = new Set(['Launching', 'Updating']);
 const POLL_MS = 15_000;
 const MAX_POLLS = 12; // three minutes

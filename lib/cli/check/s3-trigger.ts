@@ -109,6 +109,9 @@ export const s3TriggerChecks: LabChecks = {
           const object = await s3.send(new GetObjectCommand({ Bucket: o.thumbnails, Key: thumbnailKey }));
           thumbnail = await object.Body!.transformToByteArray();
         } catch (err) {
+          // A thumbnail not written yet is NoSuchKey only to a caller with s3:ListBucket on the bucket; without
+          // it S3 answers 403 AccessDenied, which stops the command (the README lists s3:ListBucket for this)
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
           thumbnailBucketGone = isError(err, ['NoSuchBucket']);
           if (!thumbnailBucketGone && !isError(err, ['NoSuchKey'])) {
             const setup = toCliError(err);
