@@ -21,9 +21,9 @@ export const CHECK_NAMES = {
   duplicate: 'a duplicate sign-up is refused',
 } as const;
 
-/** While an environment is in one of these states, the check waits for it (a deploy is finishing). */
 /**
- * The statuses an environment passes through before it is Ready (and may be acted on); Health is Green when
+ * While an environment is in one of these states, the check waits for it (a deploy is finishing): the
+ * statuses an environment passes through before it is Ready (and may be acted on). Health is Green when
  * it is healthy and fully functional, Grey while it launches or updates
  * (https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_EnvironmentDescription.html).
  */
