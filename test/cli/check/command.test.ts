@@ -85,6 +85,13 @@ test('--stack-suffix checks one student\'s copy; --json prints one document for 
   expect(doc).toMatchObject({ region: 'us-east-1', ok: true, stacks: [{ stack: 'StaticSiteLabStack-alice', lab: 'static-site', ok: true }] });
   expect(doc.stacks[0].checks).toHaveLength(3);
   expect(stackNameFor('StaticSiteLabStack-alice', 'alice')).toBe('StaticSiteLabStack-alice');
+
+  // With --all, --stack-suffix keeps that student's copies only; a suffix with no copies is one line.
+  out = [];
+  await checkCommand(aws([STATIC, STATIC_ALICE]).session, undefined, { all: true, stackSuffix: 'alice', json: true }, deps());
+  expect(JSON.parse(out.join('\n')).stacks.map((r: StackReport) => r.stack)).toEqual(['StaticSiteLabStack-alice']);
+  const none = await checkCommand(aws([STATIC, STATIC_ALICE]).session, undefined, { all: true, stackSuffix: 'bob' }, deps()).catch((e) => e);
+  expect(none).toMatchObject({ exitCode: EXIT.notFound, message: 'There are no lab stacks with suffix -bob in us-east-1.' });
 });
 
 test('--all prints one table row per lab stack, and a stack mid-deploy fails', async () => {
