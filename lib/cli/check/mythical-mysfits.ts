@@ -58,13 +58,23 @@ function temporaryPassword(): string {
   return `Lc-${randomBytes(12).toString('base64url')}a9Z!`;
 }
 
-async function checkSite(ctx: CheckContext, siteUrl: string): Promise<CheckResult> {
+async function checkSite(ctx: CheckContext, outputs: Readonly<Record<string, string>>): Promise<CheckResult> {
+  const siteUrl = outputs.SiteUrl;
   try {
     const res = await http(ctx, siteUrl);
     if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed? (${siteUrl})`);
-    const config = await readJson(await http(ctx, join(siteUrl, 'config.json')));
-    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${siteUrl}config.json has no apiUrl: redeploy the stack so the site gets its configuration`);
-    return pass(NAMES.site, `${siteUrl} and its config.json answer 200`);
+    const configUrl = join(siteUrl, 'config.json');
+    const config = await readJson(await http(ctx, configUrl));
+    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${configUrl} has no apiUrl: redeploy the stack so the site gets its configuration`);
+    // The site must call this stack's API and sign in to this stack's pool (the stack writes both into config.json).
+    const slash = (url: string) => url.replace(/\/*$/, '/');
+    const wrong = [
+      ...(slash(config.apiUrl) !== slash(outputs.ApiUrl) ? [`apiUrl ${config.apiUrl} (the stack's ApiUrl is ${outputs.ApiUrl})`] : []),
+      ...(config.userPoolId !== outputs.UserPoolId ? [`userPoolId ${config.userPoolId} (the stack's is ${outputs.UserPoolId})`] : []),
+      ...(config.userPoolClientId !== outputs.UserPoolClientId ? [`userPoolClientId ${config.userPoolClientId} (the stack's is ${outputs.UserPoolClientId})`] : []),
+    ];
+    if (wrong.length) return fail(NAMES.site, `${configUrl} is another deployment's: ${wrong.join('; ')}. Redeploy the stack, then invalidate the distribution's cache.`);
+    return pass(NAMES.site, `${siteUrl} answers 200, and its config.json names this stack's API and user pool`);
   } catch (err) {
     return fail(NAMES.site, `${siteUrl} could not be reached (${(err as Error).message})`);
   }
@@ -221,7 +231,7 @@ export const MYTHICAL_MYSFITS_CHECKS: LabChecks = {
       const why = `the stack has no ${missing.join(', ')} output: it is not (fully) deployed, or from an older version; redeploy it`;
       return Object.values(NAMES).map((name) => fail(name, why));
     }
-    const results: CheckResult[] = [await checkSite(ctx, outputs.SiteUrl)];
+    const results: CheckResult[] = [await checkSite(ctx, outputs)];
     const list = await checkList(ctx, outputs.ApiUrl);
     results.push(list.result);
     if (!list.firstId) {
