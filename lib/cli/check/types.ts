@@ -80,7 +80,9 @@ export interface LabChecks {
   /**
    * Runs every check and returns one result each, in a fixed order. A broken lab is a `FAIL` result, never
    * a thrown error; throw only for what stops every check (no credentials, access denied), which the
-   * command reports as one line like the other commands. Whatever a check wrote is removed, pass or fail.
+   * command reports as one line like the other commands. Whatever a check wrote is removed, pass or fail;
+   * what cannot be (the Mythical Mysfits test click, inside an object Firehose shares with other clicks) is
+   * named in the plan with why it stays, and what could not be removed is printed with how to remove it.
    */
   run(context: CheckContext): Promise<readonly CheckResult[]>;
 }
