@@ -4,9 +4,19 @@
  * answers. What needs a real EC2 instance (dnf, kubeadm, systemd) is outside these tests.
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
+import {
+  BOOTSTRAP_TOKEN_TTL,
+  FLANNEL_MANIFEST_FILE,
+  FLANNEL_RELEASE_MANIFEST_SHA256,
+  KUBERNETES_MINOR,
+  POD_NETWORK_CIDR,
+} from '../../lib/container-cluster/cluster-config';
+import { WORKLOAD_DIR } from '../../lib/container-cluster/container-cluster-lab-stack';
 import { nodeScriptFile, renderNodeScript, SCRIPTS_DIR } from '../../lib/container-cluster/node-user-data';
 
 const SIGNAL_URL = 'https://signal.test/handle?X-Amz-Signature=abc';
@@ -22,7 +32,10 @@ const COMMON = renderNodeScript(path.join(SCRIPTS_DIR, 'node-common.sh'), {
   JOIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:join-AbCdEf',
   POLL_SECONDS: '0.05',
   INSTALL_TIMEOUT_SECONDS: '5',
+  NODE_DEADLINE_SECONDS: '1500',
 });
+/** The Kubernetes nodes' shared functions (containerd, kubeadm, Flannel), sourced after COMMON where a test needs them. */
+const KUBERNETES = renderNodeScript(path.join(SCRIPTS_DIR, 'kubernetes-node.sh'), { KUBERNETES_MINOR }).replace(/^#!.*\n/, '');
 
 /** `name() { ... }` one-line function definitions of a role script, to test them with stubbed commands. */
 function functionsOf(file: string, names: string[]): string {
@@ -139,15 +152,20 @@ interface Run {
   signals: Array<{ Status: string; Reason: string; UniqueId: string; Data: string }>;
 }
 
-/** Runs `body` in bash after the rendered shared functions, with the stubs first on the PATH. */
-function run(body: string, files: Record<string, string> = {}): Run {
+/**
+ * Runs `body` in bash after the rendered shared functions, with the stubs first on the PATH. The node
+ * booted 100 s ago (its uptime file says so, unless `files` gives another), so its deadline is far off.
+ */
+function run(body: string, files: Record<string, string> = {}, options: { kubernetes?: boolean } = {}): Run {
   const stubs = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-bootstrap-'));
   try {
     const bin = path.join(stubs, 'bin');
     fs.mkdirSync(bin);
     for (const [name, text] of Object.entries(STUBS)) fs.writeFileSync(path.join(bin, name), text, { mode: 0o755 });
+    fs.writeFileSync(path.join(stubs, 'uptime'), '100.25 180.50\n');
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(stubs, name), text);
-    const result = spawnSync('bash', ['-c', `${COMMON}\n${body}`], {
+    const script = [COMMON, options.kubernetes ? KUBERNETES : '', 'UPTIME_FILE="$STUBS/uptime"', body].join('\n');
+    const result = spawnSync('bash', ['-c', script], {
       env: { PATH: `${bin}:${process.env.PATH}`, STUBS: stubs, HOME: stubs, TMPDIR: stubs },
       encoding: 'utf8',
       timeout: 20_000,
@@ -401,4 +419,216 @@ test('a command substitution inside (( )) would run the ERR trap in a check: the
     expect({ file, inArithmetic: /\(\([^)]*\$\(/.test(fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8')) }).toEqual({ file, inArithmetic: false });
   }
   expect(common).toContain('ready=$("$READY_COUNTER") || return 1');
+});
+
+describe("one deadline per node, from its boot (the uptime file's first field)", () => {
+  // DEADLINE_SECONDS=101 with an uptime of 100.25 s: 1 s left (the fraction is dropped).
+  const soon = 'DEADLINE_SECONDS=101';
+
+  test('a hung step is stopped at the deadline, with a FAILURE naming it', () => {
+    const started = Date.now();
+    const r = run(`${soon}\nstart_bootstrap worker\nstep 'kubeadm join'\nsleep 15\necho not-reached`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.status).not.toBe(0);
+    expect(r.output).not.toContain('not-reached');
+    expect(r.signals.map((s) => [s.Status, s.Reason])).toEqual([
+      [
+        'FAILURE',
+        `worker ${INSTANCE_ID}: its deadline (101 s from boot) passed during step 'kubeadm join'; the node's /var/log/cloud-init-output.log has the details`,
+      ],
+    ]);
+  });
+
+  test('every wait and install is cut to the time left, whatever its own limit', () => {
+    // The watchdog is stopped to see each step's own failure; its own test is above.
+    const join = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nwait_for_join_data ${CONTROL_PLANE} 900\necho not-reached`, {
+      'secret-values': 'Zq8%kPp;r2',
+    });
+    expect(join.output).not.toContain('not-reached');
+    expect(join.signals.map((s) => s.Reason)).toEqual([
+      `worker ${INSTANCE_ID}: control plane ${CONTROL_PLANE} published no join data within 1 s (if it failed, its own reason is the event before this one). Last error reading the secret: `,
+    ]);
+    const egress = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nwait_for_egress 240\necho not-reached`, { 'egress-failures': 'never' });
+    expect(egress.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`]);
+    const started = Date.now();
+    const install = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nstep 'install Docker'\nwith_timeout sleep 4\necho not-reached`);
+    expect(Date.now() - started).toBeLessThan(3_500); // INSTALL_TIMEOUT_SECONDS is 5: cut to the 1 s left
+    expect(install.signals.map((s) => s.Reason)).toEqual([
+      `worker ${INSTANCE_ID}: step 'install Docker' failed (exit 124); the node's /var/log/cloud-init-output.log has the details`,
+    ]);
+    const ready = run(`${soon}\nstart_bootstrap control-plane\nstop_deadline_watchdog\ncount() { echo 1; }\nwait_for_ready_nodes 900 3 count count\necho not-reached`);
+    expect(ready.signals.map((s) => s.Reason)).toEqual([
+      `control-plane ${INSTANCE_ID}: only 1 of 3 nodes Ready after 1 s: 1. A worker that failed has its own event before this one.`,
+    ]);
+  });
+
+  test('a node that boots past its deadline fails at once', () => {
+    const r = run('start_bootstrap worker\necho not-reached', { uptime: '1600.00 3000.00\n' });
+    expect(r.output).not.toContain('not-reached');
+    expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: its deadline (1500 s from boot) passed before step 'starting'`]);
+  });
+
+  test('a bootstrap that ends in time stops the watchdog: one SUCCESS, no later FAILURE', () => {
+    const controlPlane = run(`${soon}\nstart_bootstrap control-plane\nsignal_ready 'all 3 nodes Ready'\nsleep 1.5\necho done`);
+    expect(controlPlane.status).toBe(0);
+    expect(controlPlane.signals.map((s) => s.Status)).toEqual(['SUCCESS']);
+    const worker = run(`${soon}\nstart_bootstrap worker\nfinish_bootstrap joined\nsleep 1.5\necho done`);
+    expect(worker.status).toBe(0);
+    expect(worker.output).toContain('done');
+    expect(worker.signals).toEqual([]);
+  });
+
+  test('a failure stops the watchdog too: one FAILURE, with its own reason', () => {
+    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`);
+    spawnSync('sleep', ['1.5']); // past the deadline: the watchdog would have signalled by now
+    expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: kubeadm join failed`]);
+  });
+});
+
+describe("containerd's configuration, written whole for the version installed", () => {
+  /** Writes the configuration for `version` (what `containerd --version` prints) and parses it as TOML (Python's tomllib). */
+  function configFor(version: string): { status: number | null; output: string; toml?: any } {
+    const r = run(`write_containerd_config '${version}' "$STUBS/etc/containerd/config.toml"\ncat "$STUBS/etc/containerd/config.toml"`, {}, { kubernetes: true });
+    if (r.status !== 0) return { status: r.status, output: r.output };
+    const parsed = spawnSync('python3', ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'], {
+      input: r.output,
+      encoding: 'utf8',
+    });
+    expect(parsed.stderr).toBe('');
+    return { status: r.status, output: r.output, toml: JSON.parse(parsed.stdout) };
+  }
+
+  test('containerd 2.1 and later (Amazon Linux 2023 ships 2.2): config version 3, the CRI runtime plugin, bin_dirs', () => {
+    for (const version of [
+      'containerd github.com/containerd/containerd/v2 v2.2.5 1ba0ae8a48e1d3b6b13b5a6a3e1a4a0b0fbd2d3b',
+      'containerd github.com/containerd/containerd/v2 2.1.4 75cb2b7193e4e490e9fbdc236c0e811ccaba3376',
+    ]) {
+      const { toml } = configFor(version);
+      expect(toml).toEqual({
+        version: 3,
+        plugins: {
+          'io.containerd.cri.v1.runtime': {
+            containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } },
+            cni: { bin_dirs: ['/opt/cni/bin'], conf_dir: '/etc/cni/net.d' },
+          },
+        },
+      });
+    }
+  });
+
+  test('containerd 2.0: the single bin_dir it still reads', () => {
+    const { toml } = configFor('containerd github.com/containerd/containerd/v2 v2.0.5 fb4c30d4ede3531652d86197bf3fc9515e5276d9');
+    expect(toml.version).toBe(3);
+    expect(toml.plugins['io.containerd.cri.v1.runtime'].cni).toEqual({ bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' });
+  });
+
+  test('containerd 1.7 (Amazon Linux 2023 before 2.x): config version 2, the grpc CRI plugin', () => {
+    const { toml } = configFor('containerd github.com/containerd/containerd 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da');
+    expect(toml).toEqual({
+      version: 2,
+      plugins: {
+        'io.containerd.grpc.v1.cri': {
+          containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } },
+          cni: { bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' },
+        },
+      },
+    });
+  });
+
+  test('a version it does not know, or cannot read, stops the bootstrap with what it found', () => {
+    const three = run(`start_bootstrap worker\nwrite_containerd_config 'containerd github.com/containerd/containerd/v3 v3.0.0 abc' "$STUBS/c.toml"\necho not-reached`, {}, { kubernetes: true });
+    expect(three.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: containerd 3.0.0: this bootstrap writes configuration for containerd 1.x and 2.x only`]);
+    const garbled = run(`start_bootstrap worker\nwrite_containerd_config 'bash: containerd: command not found' "$STUBS/c.toml"\necho not-reached`, {}, { kubernetes: true });
+    expect(garbled.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: cannot read containerd's version from: bash: containerd: command not found`]);
+  });
+});
+
+describe("kubeadm's configuration, rendered as the nodes render it", () => {
+  // https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/ (kubeadm 1.31 and later, so 1.35):
+  // the fields of each kind this project sets, against the documented ones.
+  const V1BETA4_FIELDS: Record<string, string[]> = {
+    InitConfiguration: ['apiVersion', 'kind', 'bootstrapTokens', 'dryRun', 'nodeRegistration', 'localAPIEndpoint', 'certificateKey', 'skipPhases', 'patches', 'timeouts'],
+    ClusterConfiguration: ['apiVersion', 'kind', 'etcd', 'networking', 'kubernetesVersion', 'controlPlaneEndpoint', 'apiServer', 'controllerManager', 'scheduler', 'dns', 'proxy', 'certificatesDir', 'imageRepository', 'featureGates', 'clusterName', 'encryptionAlgorithm', 'certificateValidityPeriod', 'caCertificateValidityPeriod'],
+    JoinConfiguration: ['apiVersion', 'kind', 'dryRun', 'nodeRegistration', 'caCertPath', 'discovery', 'controlPlane', 'skipPhases', 'patches', 'timeouts'],
+  };
+  const render = (call: string) => {
+    const r = run(call, {}, { kubernetes: true });
+    expect(r.status).toBe(0);
+    return yaml.loadAll(r.output) as any[];
+  };
+
+  test('kubeadm init: an InitConfiguration and a ClusterConfiguration, kubeadm.k8s.io/v1beta4, every value where kubeadm reads it', () => {
+    const docs = render(`kubeadm_init_config '${TOKEN}' 10.0.0.7 v1.35.2 '${POD_NETWORK_CIDR}' '${BOOTSTRAP_TOKEN_TTL}'`);
+    expect(docs.map((d) => [d.apiVersion, d.kind])).toEqual([
+      ['kubeadm.k8s.io/v1beta4', 'InitConfiguration'],
+      ['kubeadm.k8s.io/v1beta4', 'ClusterConfiguration'],
+    ]);
+    const [init, cluster] = docs;
+    expect(init.bootstrapTokens).toEqual([{ token: TOKEN, ttl: BOOTSTRAP_TOKEN_TTL, description: expect.stringContaining('course-labs') }]);
+    expect(init.localAPIEndpoint).toEqual({ advertiseAddress: '10.0.0.7' });
+    expect(init.nodeRegistration).toEqual({ criSocket: 'unix:///run/containerd/containerd.sock' });
+    expect(cluster.kubernetesVersion).toBe('v1.35.2');
+    expect(cluster.networking).toEqual({ podSubnet: POD_NETWORK_CIDR });
+    for (const doc of docs) expect(Object.keys(doc).filter((k) => !V1BETA4_FIELDS[doc.kind].includes(k))).toEqual([]);
+  });
+
+  test('kubeadm join: a JoinConfiguration, kubeadm.k8s.io/v1beta4, from the three join fields', () => {
+    const docs = render(`JOIN_FIELDS=(10.0.0.5:6443 '${TOKEN}' '${CA_HASH}')\nkubeadm_join_config "\${JOIN_FIELDS[@]}"`);
+    expect(docs).toEqual([
+      {
+        apiVersion: 'kubeadm.k8s.io/v1beta4',
+        kind: 'JoinConfiguration',
+        discovery: { bootstrapToken: { apiServerEndpoint: '10.0.0.5:6443', token: TOKEN, caCertHashes: [CA_HASH] } },
+        nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock' },
+      },
+    ]);
+    expect(Object.keys(docs[0]).filter((k) => !V1BETA4_FIELDS.JoinConfiguration.includes(k))).toEqual([]);
+  });
+
+  test('the role scripts pass the configuration through a root-only file, never a command line', () => {
+    const controlPlane = fs.readFileSync(nodeScriptFile('kubernetes', 'control-plane'), 'utf8');
+    const worker = fs.readFileSync(nodeScriptFile('kubernetes', 'worker'), 'utf8');
+    expect(controlPlane).toContain('config=$(kubeadm_init_config "$token" "$PRIVATE_IP" "$kubernetes_version" "$POD_NETWORK_CIDR" "$BOOTSTRAP_TOKEN_TTL" | private_kubeadm_config)');
+    expect(controlPlane).toContain('kubeadm init --config "$config" --skip-token-print');
+    expect(worker).toContain('config=$(kubeadm_join_config "${JOIN_FIELDS[@]}" | private_kubeadm_config)');
+    expect(worker).toContain('kubeadm join --config "$config"\n');
+  });
+});
+
+describe("Flannel's manifest, shipped in the workload and checked before it is applied", () => {
+  const shipped = path.join(WORKLOAD_DIR, FLANNEL_MANIFEST_FILE);
+
+  test('the shipped manifest passes the check, and what is applied is the manifest without its header', () => {
+    const r = run(`verified_flannel_manifest '${shipped}' ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml" && sha256sum "$STUBS/applied.yml"`, {}, { kubernetes: true });
+    expect(r.status).toBe(0);
+    const body = fs.readFileSync(shipped, 'utf8').replace(/^(#.*\n)+/, '');
+    expect(r.output.split(' ')[0]).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  test('a manifest that differs by one byte is refused with the pinned SHA-256, and nothing is applied', () => {
+    const tampered = fs.readFileSync(shipped, 'utf8').replace('--ip-masq', '--ip-masq ');
+    const r = run(`start_bootstrap control-plane\nverified_flannel_manifest "$STUBS/kube-flannel.yml" ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml"\necho not-reached`, {
+      'kube-flannel.yml': tampered,
+    }, { kubernetes: true });
+    expect(r.output).not.toContain('not-reached');
+    expect(r.signals.map((s) => s.Reason)).toEqual([
+      expect.stringMatching(new RegExp(`^control-plane ${INSTANCE_ID}: the Flannel manifest \\S+/kube-flannel.yml does not have the pinned SHA-256 ${FLANNEL_RELEASE_MANIFEST_SHA256}$`)),
+    ]);
+    const missing = run(`start_bootstrap control-plane\nverified_flannel_manifest "$STUBS/none.yml" ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml"`, {}, { kubernetes: true });
+    expect(missing.signals.map((s) => s.Reason)).toEqual([expect.stringMatching(/the workload has no Flannel manifest at \S+\/none.yml$/)]);
+  });
+});
+
+describe("containerd's effective configuration is checked after the restart", () => {
+  test('the bootstrap fails when containerd does not report SystemdCgroup = true', () => {
+    const fn = 'containerd_uses_systemd_cgroup';
+    const stub = 'containerd() { [[ $1 == config && $2 == dump ]] && cat "$STUBS/dump"; }';
+    const ok = run(`start_bootstrap worker\n${stub}\n${fn}\necho ok`, { dump: "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n" }, { kubernetes: true });
+    expect(ok.output).toContain('ok');
+    expect(ok.signals).toEqual([]);
+    // containerd 2.x's own defaults: no SystemdCgroup key at all.
+    const ignored = run(`start_bootstrap worker\n${stub}\n${fn}\necho not-reached`, { dump: "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  BinaryName = ''\n" }, { kubernetes: true });
+    expect(ignored.output).not.toContain('not-reached');
+    expect(ignored.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: containerd ignored the SystemdCgroup setting of /etc/containerd/config.toml`]);
+  });
 });

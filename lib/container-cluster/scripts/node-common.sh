@@ -16,6 +16,9 @@
   JOIN_SECRET_ARN='__JOIN_SECRET_ARN__'   # the stack's secret: the control plane writes it, workers read it
   POLL_SECONDS='__POLL_SECONDS__'         # between two checks of something we wait for
   INSTALL_TIMEOUT_SECONDS='__INSTALL_TIMEOUT_SECONDS__'
+  # The node's one deadline, in seconds from its boot: every wait and install is cut short by it, and a
+  # watchdog signals FAILURE when it comes (see start_bootstrap). It ends before the wait condition does.
+  DEADLINE_SECONDS='__NODE_DEADLINE_SECONDS__'
 }
 
 set -Eeuo pipefail
@@ -26,12 +29,17 @@ BOOTSTRAP_STEP='starting'
 INSTANCE_ID=''
 PRIVATE_IP=''
 JOIN_FIELDS=()
+UPTIME_FILE=/proc/uptime # its first field: seconds since the node booted
+STEP_FILE=$(mktemp)      # the step that runs now, for the watchdog
+WATCHDOG_PID=''
+TIME_LEFT=0
 
 log() { printf '%s [%s] %s\n' "$(date -u +%H:%M:%S)" "$NODE_LABEL" "$*"; }
 
 # Names the step that runs now: a failure report says which one failed.
 step() {
   BOOTSTRAP_STEP=$*
+  printf '%s' "$*" >"$STEP_FILE"
   log "== $*"
 }
 
@@ -42,7 +50,8 @@ step() {
 signal_stack() { # SUCCESS|FAILURE reason
   local status=$1 reason
   reason=$(printf '%s' "$2" | tr '\n\t' '  ' | tr -d '\042\134' | tr -cd '[:print:]' | cut -c1-600)
-  curl --silent --show-error --fail --retry 10 --retry-connrefused --retry-delay 3 --max-time 30 \
+  # At most --retry-max-time (60 s) of retries plus one attempt's --max-time (30 s): BOOTSTRAP_TIMEOUTS.signalSeconds.
+  curl --silent --show-error --fail --retry 10 --retry-connrefused --retry-delay 3 --retry-max-time 60 --max-time 30 \
     -X PUT -H 'Content-Type:' \
     --data-binary "{\"Status\":\"$status\",\"Reason\":\"$reason\",\"UniqueId\":\"$SIGNAL_ID\",\"Data\":\"$status\"}" \
     "$READY_SIGNAL_URL"
@@ -51,6 +60,7 @@ signal_stack() { # SUCCESS|FAILURE reason
 # Reports the failure to CloudFormation and stops the bootstrap.
 fail() {
   trap - ERR
+  stop_deadline_watchdog
   log "FAILED: $*"
   signal_stack FAILURE "$NODE_LABEL: $*" || log 'could not signal CloudFormation; the deploy fails at its timeout'
   exit 1
@@ -71,7 +81,8 @@ imds() {
   curl --silent --fail --max-time 5 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
 }
 
-# Starts the bootstrap of a node: from here on, any failure is reported to CloudFormation.
+# Starts the bootstrap of a node: from here on, any failure is reported to CloudFormation, and so is the
+# deadline's passing, whatever step runs then.
 start_bootstrap() { # control-plane|worker
   trap on_error ERR
   INSTANCE_ID=$(imds instance-id)
@@ -79,6 +90,58 @@ start_bootstrap() { # control-plane|worker
   NODE_LABEL="$1 $INSTANCE_ID"
   SIGNAL_ID="$1-$INSTANCE_ID"
   log "bootstrap starts ($PRIVATE_IP)"
+  start_deadline_watchdog
+  trap stop_deadline_watchdog EXIT
+}
+
+# Sets TIME_LEFT to the seconds left before this node's deadline, or fails the bootstrap if none are.
+# (A variable, not a command substitution: a function run in $( ) could not stop the bootstrap.)
+time_left() {
+  local uptime
+  read -r uptime _ <"$UPTIME_FILE"
+  TIME_LEFT=$((DEADLINE_SECONDS - ${uptime%%.*}))
+  ((TIME_LEFT > 0)) || fail "its deadline ($DEADLINE_SECONDS s from boot) passed before step '$BOOTSTRAP_STEP'"
+}
+
+# Sets LIMIT to the smaller of `seconds` and the time left before the deadline.
+LIMIT=0
+limit_to_deadline() { # seconds
+  time_left
+  LIMIT=$1
+  if ((TIME_LEFT < LIMIT)); then LIMIT=$TIME_LEFT; fi
+}
+
+# A background process that, when the deadline comes, signals FAILURE naming the step that runs and stops
+# the bootstrap: a step that hangs (a `kubeadm join` that never ends, a stalled download) cannot outlast
+# the deadline. The bootstrap stops it when it ends either way.
+start_deadline_watchdog() {
+  time_left
+  (
+    trap - ERR
+    set +e
+    sleeper=''
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$TIME_LEFT" >/dev/null 2>&1 &
+    sleeper=$!
+    wait "$sleeper"
+    reason="its deadline ($DEADLINE_SECONDS s from boot) passed during step '$(cat "$STEP_FILE")'; the node's /var/log/cloud-init-output.log has the details"
+    log "FAILED: $reason"
+    signal_stack FAILURE "$NODE_LABEL: $reason" || log 'could not signal CloudFormation; the deploy fails at its timeout'
+    # The bootstrap, and the command it runs now (by process id: this watchdog is a child of it too).
+    children=$(pgrep -P "$$" | grep -vx "$BASHPID")
+    kill -TERM "$$"
+    # shellcheck disable=SC2086 # one process id a word
+    kill -TERM $children 2>/dev/null
+  ) &
+  WATCHDOG_PID=$!
+}
+
+stop_deadline_watchdog() {
+  if [[ -n $WATCHDOG_PID ]]; then
+    kill -TERM "$WATCHDOG_PID" 2>/dev/null || true
+    wait "$WATCHDOG_PID" 2>/dev/null || true
+    WATCHDOG_PID=''
+  fi
 }
 
 # Runs the check `$@` every POLL_SECONDS until it succeeds (status 0) or `seconds` have passed (status 1).
@@ -92,8 +155,12 @@ wait_until() { # seconds check...
   done
 }
 
-# Bounds a step that downloads: a hung mirror fails the step with its name instead of stalling the deploy.
-with_timeout() { timeout "$INSTALL_TIMEOUT_SECONDS" "$@"; }
+# Bounds a step that downloads, by INSTALL_TIMEOUT_SECONDS or the deadline if it comes first: a hung mirror
+# fails the step with its name instead of stalling the deploy.
+with_timeout() {
+  limit_to_deadline "$INSTALL_TIMEOUT_SECONDS"
+  timeout "$LIMIT" "$@"
+}
 
 # Docker on every node: the course's Docker exercises run on any of them. Amazon Linux's docker package
 # brings containerd and runc, which Kubernetes uses too.
@@ -181,7 +248,8 @@ egress_open() { curl --silent --output /dev/null --max-time 5 "https://secretsma
 # the nodes that never became Ready.
 wait_for_egress() { # seconds
   step "wait up to $1 s for outbound access through the control plane"
-  wait_until "$1" egress_open || fail "no outbound access through the control plane within $1 s"
+  limit_to_deadline "$1"
+  wait_until "$LIMIT" egress_open || fail "no outbound access through the control plane within $LIMIT s"
   systemctl try-restart amazon-ssm-agent || log 'could not restart the SSM agent: it registers after its own retry delay'
   log 'outbound access through the control plane works'
   install_ssm_agent_kick "$1"
@@ -218,10 +286,14 @@ UNIT
 }
 
 # Control plane (either orchestrator): the sample workload, a zipped asset of the stack, into ec2-user's home.
+COPY_ERRORS=$(mktemp)
 copy_workload() { # s3-url
   step 'copy the sample workload to /home/ec2-user/workload'
   with_timeout dnf install -y -q unzip
-  aws s3 cp --region "$AWS_REGION" --only-show-errors "$1" /tmp/workload.zip
+  # A CDK asset bucket encrypted with a KMS key of the account's own (cdk bootstrap --bootstrap-kms-key-id)
+  # refuses this unless the key's policy lets this node's role decrypt: the lab guide says how.
+  aws s3 cp --region "$AWS_REGION" --only-show-errors "$1" /tmp/workload.zip 2>"$COPY_ERRORS" ||
+    fail "could not read the workload asset $1 ($(tail -c 300 "$COPY_ERRORS" || true)); if your CDK bootstrap bucket uses your own KMS key, see the lab guide"
   install -d -o ec2-user -g ec2-user /home/ec2-user/workload
   unzip -q -o /tmp/workload.zip -d /home/ec2-user/workload
   chown -R ec2-user:ec2-user /home/ec2-user/workload
@@ -256,8 +328,9 @@ join_data_published() { # control-plane-instance-id
 # fields after the instance id in JOIN_FIELDS. The workers' "signal" is that secret's new value.
 wait_for_join_data() { # control-plane-instance-id seconds
   step "wait up to $2 s for control plane $1 to publish the join data"
-  if ! wait_until "$2" join_data_published "$1"; then
-    fail "control plane $1 published no join data within $2 s (if it failed, its own reason is the event before this one). Last error reading the secret: $(tail -c 300 "$JOIN_ERRORS" || true)"
+  limit_to_deadline "$2"
+  if ! wait_until "$LIMIT" join_data_published "$1"; then
+    fail "control plane $1 published no join data within $LIMIT s (if it failed, its own reason is the event before this one). Last error reading the secret: $(tail -c 300 "$JOIN_ERRORS" || true)"
   fi
   JOIN_FIELDS=("${JOIN_FIELDS[@]:2}")
   log 'join data received'
@@ -288,17 +361,25 @@ enough_nodes_ready() {
 # Control plane: waits, at most `seconds`, until the command `count_ready` prints at least `expected`;
 # fails with what the command `describe` prints if it does not.
 wait_for_ready_nodes() { # seconds expected count_ready describe
-  local seconds=$1 describe=$4
+  local describe=$4
   READY_EXPECTED=$2
   READY_COUNTER=$3
-  step "wait up to $seconds s for $READY_EXPECTED nodes to be Ready"
-  if ! wait_until "$seconds" enough_nodes_ready; then
-    fail "only $("$READY_COUNTER" || true) of $READY_EXPECTED nodes Ready after $seconds s: $("$describe" || true). A worker that failed has its own event before this one."
+  step "wait up to $1 s for $READY_EXPECTED nodes to be Ready"
+  limit_to_deadline "$1"
+  if ! wait_until "$LIMIT" enough_nodes_ready; then
+    fail "only $("$READY_COUNTER" || true) of $READY_EXPECTED nodes Ready after $LIMIT s: $("$describe" || true). A worker that failed has its own event before this one."
   fi
 }
 
 # Control plane, last: tells CloudFormation the cluster is ready, which completes the deploy.
 signal_ready() { # what
+  stop_deadline_watchdog
   signal_stack SUCCESS "$NODE_LABEL: $1"
   log "signalled SUCCESS: $1"
+}
+
+# Worker, last: it has joined; the control plane reports the cluster's readiness.
+finish_bootstrap() { # what
+  stop_deadline_watchdog
+  log "$1"
 }
