@@ -26,14 +26,18 @@ const TOKEN = 'x7k2pq.9f3b2c7d1e0a4f6b';
 const CA_HASH = `sha256:${'3'.repeat(64)}`;
 const GOOD_JOIN = `v1 ${CONTROL_PLANE} 10.0.0.5:6443 ${TOKEN} ${CA_HASH}`;
 
-const COMMON = renderNodeScript(path.join(SCRIPTS_DIR, 'node-common.sh'), {
-  AWS_REGION: 'eu-west-1',
-  READY_SIGNAL_URL: SIGNAL_URL,
-  JOIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:join-AbCdEf',
-  POLL_SECONDS: '0.05',
-  INSTALL_TIMEOUT_SECONDS: '5',
-  NODE_DEADLINE_SECONDS: '1500',
-});
+/** The shared functions, then the control plane's and the worker's own steps (each role's user data has one of the two). */
+const COMMON = [
+  renderNodeScript(path.join(SCRIPTS_DIR, 'node-common.sh'), {
+    AWS_REGION: 'eu-west-1',
+    READY_SIGNAL_URL: SIGNAL_URL,
+    JOIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:join-AbCdEf',
+    POLL_SECONDS: '0.05',
+    INSTALL_TIMEOUT_SECONDS: '5',
+    NODE_DEADLINE_SECONDS: '1500',
+  }),
+  ...['control-plane-steps.sh', 'worker-steps.sh'].map((f) => renderNodeScript(path.join(SCRIPTS_DIR, f), {}).replace(/^#!.*\n/, '')),
+].join('\n');
 /** The Kubernetes nodes' shared functions (containerd, kubeadm, Flannel), sourced after COMMON where a test needs them. */
 const KUBERNETES = renderNodeScript(path.join(SCRIPTS_DIR, 'kubernetes-node.sh'), { KUBERNETES_MINOR }).replace(/^#!.*\n/, '');
 
@@ -79,6 +83,8 @@ while (($#)); do
   if [[ $1 == --data-binary ]]; then body=$2; fi
   shift
 done
+# A slow wait condition endpoint, when the test asks for one.
+[[ -e $STUBS/signal-delay ]] && sleep "$(cat "$STUBS/signal-delay")"
 printf '%s\\n' "$body" >>"$STUBS/signals"
 `,
   // get-secret-value plays back secret-values one line per call (the last line repeats); a line
@@ -414,7 +420,7 @@ echo not-reached`);
 test('a command substitution inside (( )) would run the ERR trap in a check: the reason the scripts avoid it', () => {
   const r = run(`trap 'echo ERR-TRAP >&2' ERR\ncounter() { false | awk 'END { print 0 }'; }\ncheck() { (($(counter) >= 1)); }\nuntil check; do break; done; echo done`);
   expect(r.output).toContain('ERR-TRAP');
-  const common = fs.readFileSync(path.join(SCRIPTS_DIR, 'node-common.sh'), 'utf8');
+  const common = fs.readFileSync(path.join(SCRIPTS_DIR, 'control-plane-steps.sh'), 'utf8');
   for (const file of fs.readdirSync(SCRIPTS_DIR)) {
     expect({ file, inArithmetic: /\(\([^)]*\$\(/.test(fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8')) }).toEqual({ file, inArithmetic: false });
   }
@@ -478,9 +484,9 @@ describe("one deadline per node, from its boot (the uptime file's first field)",
     expect(worker.signals).toEqual([]);
   });
 
-  test('a failure stops the watchdog too: one FAILURE, with its own reason', () => {
-    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`);
-    spawnSync('sleep', ['1.5']); // past the deadline: the watchdog would have signalled by now
+  test('a failure stops the watchdog before it signals: one FAILURE, with its own reason', () => {
+    // The signal takes 1.5 s, past the deadline: a watchdog still running would add its own FAILURE.
+    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`, { 'signal-delay': '1.5' });
     expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: kubeadm join failed`]);
   });
 });

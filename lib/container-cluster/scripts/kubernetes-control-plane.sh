@@ -6,6 +6,7 @@
 # used. Every failure signals FAILURE with the step that failed.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/control-plane-steps.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
 
 EXPECTED_NODES='__EXPECTED_NODES__'                     # the control plane and every worker

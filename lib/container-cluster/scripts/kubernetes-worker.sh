@@ -5,6 +5,7 @@
 # signals CloudFormation only on failure: the control plane signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/worker-steps.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'  # the control plane this worker joins (its data, not a stale one)

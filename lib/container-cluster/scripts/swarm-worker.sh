@@ -5,6 +5,7 @@
 # failure: the manager signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/worker-steps.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'
 EGRESS_WAIT_SECONDS='__EGRESS_WAIT_SECONDS__'
