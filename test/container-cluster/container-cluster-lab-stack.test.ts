@@ -563,6 +563,9 @@ describe('the lab guide stays true to the stack', () => {
     expect(guide).toContain(`| a worker waits for the join data | ${minutes(BOOTSTRAP_TIMEOUTS.joinWaitSeconds)} |`);
     expect(guide).toContain(`| the control plane waits for every node to be Ready | ${minutes(BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds)} `);
     expect(guide).toContain(`| one package install or download | ${minutes(BOOTSTRAP_TIMEOUTS.installSeconds)} |`);
+    expect(guide).toContain(`| every node's deadline, from its boot | ${minutes(BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds)} |`);
+    expect(guide).toContain(`Every node has one deadline, ${minutes(BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds)} from its boot`);
+    expect(guide).toContain(`With one signal's ${BOOTSTRAP_TIMEOUTS.signalSeconds / 60} min and ${BOOTSTRAP_TIMEOUTS.bootBeforeWaitSeconds / 60} min for a`);
     expect(guide).toContain(`| Kubernetes: the control plane waits for CoreDNS | ${minutes(BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds)} `);
     expect(guide).toContain(`| the \`ClusterReady\` wait condition | ${minutes(BOOTSTRAP_TIMEOUTS.clusterReadySeconds)} `);
     expect(guide).toContain(`polls the secret every ${BOOTSTRAP_TIMEOUTS.pollSeconds} s`);
@@ -610,5 +613,28 @@ describe('hourly cost (labs cost), on the synths above', () => {
     expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
     const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
     expect(guide).toContain(`| **total** | | **${figure.replace('/h', '')}** |`);
+  });
+});
+
+describe("the lab guide has the course's Docker steps", () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
+  /** The guide's shell commands, one per line, comments dropped. */
+  const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim());
+
+  test.each([
+    ['the networks Docker made, and the default bridge', /^docker network ls$/, /^docker network inspect bridge$/],
+    ['pulling and inspecting an image', /^docker pull alpine:3\.22$/, /^docker image inspect alpine:3\.22 /],
+    ["a container's changes, and an image made of them", /^docker diff changed$/, /^docker commit changed my-alpine:greeting$/],
+    ['leaving the Swarm, and joining it again', /^docker swarm leave$/, /^docker swarm join-token worker$/],
+  ])('%s', (_what, ...patterns) => {
+    for (const pattern of patterns) expect({ pattern: String(pattern), found: commands.some((c) => pattern.test(c)) }).toEqual({ pattern: String(pattern), found: true });
+  });
+
+  test('the instance metadata claim is exact: hop limit 1 stops bridged containers and pods, not host-network ones', () => {
+    expect(guide).toContain('https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html');
+    expect(guide).toContain('`hostNetwork: true`');
+    expect(guide).toContain('`--network host`');
+    expect(guide).not.toContain('so containers cannot reach the instance metadata');
+    expect(commands.filter((c) => c.includes('169.254.169.254/latest/api/token'))).toHaveLength(2);
   });
 });
