@@ -128,6 +128,8 @@ start_deadline_watchdog() {
     log "FAILED: $reason"
     signal_stack FAILURE "$NODE_LABEL: $reason" || log 'could not signal CloudFormation; the deploy fails at its timeout'
     # The bootstrap, and the command it runs now (by process id: this watchdog is a child of it too).
+    # From here on this watchdog ignores TERM: the bootstrap's EXIT trap stops it, and it must finish.
+    trap '' TERM
     children=$(pgrep -P "$$" | grep -vx "$BASHPID")
     kill -TERM "$$"
     # shellcheck disable=SC2086 # one process id a word
