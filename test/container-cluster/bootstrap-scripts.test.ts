@@ -446,26 +446,31 @@ describe("one deadline per node, from its boot (the uptime file's first field)",
   });
 
   test('every wait and install is cut to the time left, whatever its own limit', () => {
-    // The watchdog is stopped to see each step's own failure; its own test is above.
-    const join = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nwait_for_join_data ${CONTROL_PLANE} 900\necho not-reached`, {
-      'secret-values': 'Zq8%kPp;r2',
-    });
-    expect(join.output).not.toContain('not-reached');
-    expect(join.signals.map((s) => s.Reason)).toEqual([
-      `worker ${INSTANCE_ID}: control plane ${CONTROL_PLANE} published no join data within 1 s (if it failed, its own reason is the event before this one). Last error reading the secret: `,
-    ]);
-    const egress = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nwait_for_egress 240\necho not-reached`, { 'egress-failures': 'never' });
-    expect(egress.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`]);
+    // The watchdog is stopped to see each step's own failure (its own test is above); the four steps run
+    // side by side, each in a subshell that its failure ends.
     const started = Date.now();
-    const install = run(`${soon}\nstart_bootstrap worker\nstop_deadline_watchdog\nstep 'install Docker'\nwith_timeout sleep 4\necho not-reached`);
-    expect(Date.now() - started).toBeLessThan(3_500); // INSTALL_TIMEOUT_SECONDS is 5: cut to the 1 s left
-    expect(install.signals.map((s) => s.Reason)).toEqual([
-      `worker ${INSTANCE_ID}: step 'install Docker' failed (exit 124); the node's /var/log/cloud-init-output.log has the details`,
-    ]);
-    const ready = run(`${soon}\nstart_bootstrap control-plane\nstop_deadline_watchdog\ncount() { echo 1; }\nwait_for_ready_nodes 900 3 count count\necho not-reached`);
-    expect(ready.signals.map((s) => s.Reason)).toEqual([
-      `control-plane ${INSTANCE_ID}: only 1 of 3 nodes Ready after 1 s: 1. A worker that failed has its own event before this one.`,
-    ]);
+    const r = run(
+      `${soon}
+start_bootstrap worker
+stop_deadline_watchdog
+( wait_for_join_data ${CONTROL_PLANE} 900 ) &
+( wait_for_egress 240 ) &
+( step 'install Docker'; with_timeout sleep 4 ) &
+( count() { echo 1; }; wait_for_ready_nodes 900 3 count count ) &
+wait
+echo all-ended`,
+      { 'secret-values': 'Zq8%kPp;r2', 'egress-failures': 'never' },
+    );
+    expect(Date.now() - started).toBeLessThan(3_500); // INSTALL_TIMEOUT_SECONDS is 5, the waits 240 and 900 s: all cut to the 1 s left
+    expect(r.output).toContain('all-ended');
+    expect(r.signals.map((s) => s.Reason).sort()).toEqual(
+      [
+        `worker ${INSTANCE_ID}: control plane ${CONTROL_PLANE} published no join data within 1 s (if it failed, its own reason is the event before this one). Last error reading the secret: `,
+        `worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`,
+        `worker ${INSTANCE_ID}: step 'install Docker' failed (exit 124); the node's /var/log/cloud-init-output.log has the details`,
+        `worker ${INSTANCE_ID}: only 1 of 3 nodes Ready after 1 s: 1. A worker that failed has its own event before this one.`,
+      ].sort(),
+    );
   });
 
   test('a node that boots past its deadline fails at once', () => {
@@ -475,18 +480,18 @@ describe("one deadline per node, from its boot (the uptime file's first field)",
   });
 
   test('a bootstrap that ends in time stops the watchdog: one SUCCESS, no later FAILURE', () => {
-    const controlPlane = run(`${soon}\nstart_bootstrap control-plane\nsignal_ready 'all 3 nodes Ready'\nsleep 1.5\necho done`);
+    const controlPlane = run(`${soon}\nstart_bootstrap control-plane\nsignal_ready 'all 3 nodes Ready'\nsleep 1.3\necho done`);
     expect(controlPlane.status).toBe(0);
     expect(controlPlane.signals.map((s) => s.Status)).toEqual(['SUCCESS']);
-    const worker = run(`${soon}\nstart_bootstrap worker\nfinish_bootstrap joined\nsleep 1.5\necho done`);
+    const worker = run(`${soon}\nstart_bootstrap worker\nfinish_bootstrap joined\nsleep 1.3\necho done`);
     expect(worker.status).toBe(0);
     expect(worker.output).toContain('done');
     expect(worker.signals).toEqual([]);
   });
 
   test('a failure stops the watchdog before it signals: one FAILURE, with its own reason', () => {
-    // The signal takes 1.5 s, past the deadline: a watchdog still running would add its own FAILURE.
-    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`, { 'signal-delay': '1.5' });
+    // The signal takes 1.3 s, past the deadline: a watchdog still running would add its own FAILURE.
+    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`, { 'signal-delay': '1.3' });
     expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: kubeadm join failed`]);
   });
 });
