@@ -98,8 +98,9 @@ export const BOOTSTRAP_TIMEOUTS = {
  * joined, which is before its deadline (`nodeDeadlineSeconds` from its boot, 25 minutes); no worker joins
  * later, because a change of `workerCount` (or of anything else in a node's user data) replaces every
  * node, the control plane included, and so mints a new token. An hour leaves room and no more: a leaked
- * token is useless an hour after the deploy (kubeadm's default is 24 hours).
- * https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/#bootstraptokens-BootstrapToken
+ * token is useless an hour after the deploy. (`kubeadm init` gives its own token 24 hours:
+ * https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-token/; the ttl field is
+ * InitConfiguration's bootstrapTokens[].ttl: https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/)
  */
 export const BOOTSTRAP_TOKEN_TTL = '1h0m0s';
 
