@@ -110,6 +110,55 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    test('every role VPC Flow Logs may assume carries aws:SourceAccount and aws:SourceArn (its confused-deputy guard)', () => {
+      // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+      const principals = (st: any) => [st.Principal?.Service ?? []].flat();
+      for (const [id, role] of resources.filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+        for (const st of role.Properties!.AssumeRolePolicyDocument.Statement) {
+          if (!principals(st).includes('vpc-flow-logs.amazonaws.com')) continue;
+          expect({ id, condition: st.Condition }).toEqual({
+            id,
+            condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: {
+                'aws:SourceArn': {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':vpc-flow-log/*']],
+                },
+              },
+            },
+          });
+        }
+      }
+      // Every flow log that writes to CloudWatch Logs names such a role.
+      for (const [id, flowLog] of resources.filter(([, r]) => r.Type === 'AWS::EC2::FlowLog')) {
+        const roleId = flowLog.Properties!.DeliverLogsPermissionArn?.['Fn::GetAtt']?.[0];
+        expect({ id, principal: principals(lab.json.Resources[roleId]?.Properties?.AssumeRolePolicyDocument.Statement[0] ?? {}) }).toEqual({
+          id,
+          principal: ['vpc-flow-logs.amazonaws.com'],
+        });
+      }
+    });
+
+    test("every Lambda execution role may write logs only to its own function's log group (no AWSLambdaBasicExecutionRole)", () => {
+      for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
+        const roleId = fn.Properties!.Role['Fn::GetAtt'][0];
+        const role = lab.json.Resources[roleId].Properties!;
+        expect({ id, managed: JSON.stringify(role.ManagedPolicyArns ?? []) }).toEqual({ id, managed: expect.not.stringContaining('AWSLambdaBasicExecutionRole') });
+        const documents = [
+          ...(role.Policies ?? []).map((p: any) => p.PolicyDocument),
+          ...resources
+            .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: any) => x.Ref === roleId))
+            .map(([, r]) => r.Properties!.PolicyDocument),
+        ];
+        const ownGroup = { 'Fn::GetAtt': [fn.Properties!.LoggingConfig.LogGroup.Ref, 'Arn'] };
+        const logStatements = documents
+          .flatMap((doc: any) => doc.Statement)
+          .filter((st: any) => st.Effect === 'Allow' && [st.Action].flat().some((a: string) => a === '*' || a.startsWith('logs:')));
+        expect(logStatements.length).toBeGreaterThan(0);
+        for (const st of logStatements) expect({ id, resource: st.Resource }).toEqual({ id, resource: ownGroup });
+      }
+    });
+
     test('no execution role can re-create its log group after the stack deleted it', () => {
       for (const [id, fn] of resources.filter(([, r]) => r.Type === 'AWS::Lambda::Function')) {
         const roleId = fn.Properties!.Role['Fn::GetAtt'][0];
@@ -134,20 +183,27 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       }
     });
 
+    /** The expiry's two schedules (the expiry, then its retry), and the clock both read their time from. */
     const expiryIds = () => {
-      const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule');
-      expect(schedules).toHaveLength(1);
-      const schedule = schedules[0][1].Properties!;
-      const [clockId, attribute] = schedule.ScheduleExpression['Fn::GetAtt'];
-      expect(attribute).toBe('ScheduleExpression');
+      const schedules = resources.filter(([, r]) => r.Type === 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties!);
+      expect(schedules).toHaveLength(2);
+      const byAttribute = Object.fromEntries(schedules.map((p) => [p.ScheduleExpression['Fn::GetAtt'][1], p]));
+      expect(Object.keys(byAttribute).sort()).toEqual(['RetryScheduleExpression', 'ScheduleExpression']);
+      const schedule = byAttribute.ScheduleExpression;
+      const retry = byAttribute.RetryScheduleExpression;
+      const clockId = schedule.ScheduleExpression['Fn::GetAtt'][0];
+      expect(retry.ScheduleExpression['Fn::GetAtt'][0]).toBe(clockId);
       expect(lab.json.Resources[clockId].Type).toBe('Custom::LabExpiryTime');
-      return { schedule, clockId, clock: lab.json.Resources[clockId] };
+      return { schedule, retry, clockId, clock: lab.json.Resources[clockId] };
     };
 
-    test('the stack deletes itself with a one-time schedule, in a group of its own, that may delete only this stack', () => {
-      const { schedule, clock } = expiryIds();
+    test('the stack deletes itself with a one-time schedule and a retry, in a group of their own, that may delete only this stack', () => {
+      const { schedule, retry, clock } = expiryIds();
       expect(clock.Properties!.TtlHours).toBe(Number(context.ttlHours ?? 4));
       expect(Number(clock.Properties!.ServiceTimeout)).toBeLessThanOrEqual(600); // minutes, not CloudFormation's hour
+      // The retry calls the same API on the same stack, as the same role, from the same group.
+      expect(retry.Target).toEqual(schedule.Target);
+      expect(retry.GroupName).toEqual(schedule.GroupName);
       expect(schedule.Target.Arn).toEqual({
         'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:cloudformation:deleteStack']],
       });
@@ -181,9 +237,10 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
           },
         },
       ]);
-      // Only its policy and the expiry schedule refer to it.
+      // Only its policy and the expiry's two schedules refer to it.
       expect(resources.filter(([, r]) => JSON.stringify(r.Properties ?? {}).includes(`"${roleId}"`)).map(([, r]) => r.Type).sort()).toEqual([
         'AWS::IAM::Policy',
+        'AWS::Scheduler::Schedule',
         'AWS::Scheduler::Schedule',
       ]);
     });
@@ -209,8 +266,11 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(JSON.stringify(outputs.Expiry.Value)).toContain(JSON.stringify(expiresAt));
       // The attributes the stack reads are the ones the clock's handler answers, and they name the same instant.
       const answer = computeExpiry(new Date('2026-11-22T08:00:00Z'), Number(context.ttlHours ?? 4));
-      expect(Object.keys(answer).sort()).toEqual(['ExpiresAt', 'ScheduleExpression']);
+      expect(Object.keys(answer).sort()).toEqual(['ExpiresAt', 'RetryScheduleExpression', 'ScheduleExpression']);
       expect(answer.ScheduleExpression).toBe(`at(${answer.ExpiresAt.replace(/Z$/, '')})`);
+      // The retry is an hour after the expiry.
+      const at = (expression: string) => new Date(`${/^at\((.*)\)$/.exec(expression)![1]}Z`).getTime();
+      expect(at(answer.RetryScheduleExpression) - at(answer.ScheduleExpression)).toBe(3_600_000);
     });
 
     test('the outputs say how to delete or extend the lab with the same settings', () => {

@@ -3,7 +3,8 @@
  *
  * The template cannot hold a timestamp (it must be the same on every synth), so the stack asks this
  * function, once when the stack is created and again whenever `TtlHours` changes, for "now + TtlHours".
- * The answer feeds a one-time EventBridge Scheduler schedule (`at(...)`) and the stack's outputs.
+ * The answer feeds two one-time EventBridge Scheduler schedules (`at(...)`), the expiry and its retry an
+ * hour later, and the stack's outputs.
  *
  * It speaks the CloudFormation custom resource protocol directly (a PUT of the result to the pre-signed
  * `ResponseURL`), so it needs no SDK and no framework function of its own.
@@ -26,7 +27,15 @@ export interface Expiry {
   readonly ExpiresAt: string;
   /** The same instant as an EventBridge Scheduler one-time expression, e.g. `at(2026-11-22T13:05:00)` (UTC). */
   readonly ScheduleExpression: string;
+  /**
+   * The second try, `EXPIRY_RETRY_HOURS` later, as a one-time expression: the retry schedule calls
+   * DeleteStack again then, in case CloudFormation refused the first call (the stack was mid-deploy).
+   */
+  readonly RetryScheduleExpression: string;
 }
+
+/** Hours between the expiry and the second DeleteStack call (see `lib/shared/expiry.ts`). */
+export const EXPIRY_RETRY_HOURS = 1;
 
 type Put = (url: string, body: string) => Promise<void>;
 
@@ -41,8 +50,9 @@ export function computeExpiry(now: Date, ttlHours: number): Expiry {
     throw new Error(`TtlHours must be a whole number of hours of at least 1, got ${ttlHours}`);
   }
   const at = new Date(Math.ceil((now.getTime() + ttlHours * 3_600_000) / MINUTE_MS) * MINUTE_MS);
-  const iso = at.toISOString().slice(0, 19); // yyyy-mm-ddThh:mm:ss, always UTC
-  return { ExpiresAt: `${iso}Z`, ScheduleExpression: `at(${iso})` };
+  const iso = (d: Date) => d.toISOString().slice(0, 19); // yyyy-mm-ddThh:mm:ss, always UTC
+  const retry = new Date(at.getTime() + EXPIRY_RETRY_HOURS * 3_600_000);
+  return { ExpiresAt: `${iso(at)}Z`, ScheduleExpression: `at(${iso(at)})`, RetryScheduleExpression: `at(${iso(retry)})` };
 }
 
 /** Builds the handler with its clock and transport injectable, so tests exercise the real logic. */

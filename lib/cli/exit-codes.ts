@@ -13,6 +13,6 @@ export const EXIT = {
   accessDenied: 3,
   /** No such lab: the stack does not exist, is not a course lab, or lacks what the command needs. */
   notFound: 4,
-  /** Not done: a stack failed to delete, a resource could not be deleted, paused or resumed, or the lab cannot pause. */
+  /** Not done: a stack failed to delete, a resource could not be deleted, paused or resumed, the lab cannot pause, or the Hadoop lab's step completed with no rows. */
   incomplete: 5,
 } as const;

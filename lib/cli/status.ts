@@ -14,8 +14,11 @@ import { describeItem, PRICE_TABLE, priceItem } from './pricing';
 export type ExpiryInfo =
   /** The stack lists no schedule: deployed with ttlHours=0. */
   | { readonly kind: 'never' }
-  /** The schedule exists; `at` is when it fires (undefined if its expression is not a UTC `at(...)`). */
-  | { readonly kind: 'scheduled'; readonly at?: Date }
+  /**
+   * The schedule exists; `at` is when it fires (undefined if its expression is not a UTC `at(...)`), and
+   * `retryAt` when its retry calls DeleteStack again (lib/shared/expiry.ts), if the stack has one.
+   */
+  | { readonly kind: 'scheduled'; readonly at?: Date; readonly retryAt?: Date }
   /** The stack lists a schedule that is gone (it fired and the self-delete failed) or no longer deletes it. */
   | { readonly kind: 'missing' };
 
@@ -55,6 +58,8 @@ export interface StackStatus {
   /** Past its expiry and still here (not being deleted): its self-delete failed. */
   readonly overdue: boolean;
   readonly overdueMs?: number;
+  /** For an overdue stack, when the expiry's retry calls DeleteStack again, if that is still ahead. */
+  readonly retryAt?: string;
   /** Something in it was paused by `labs pause`. */
   readonly paused: boolean;
   readonly usdPerHour: number;
@@ -168,6 +173,7 @@ export function buildStatus(
       extended: !!scheduledAt && !!stack.expiresAt && scheduledAt.getTime() !== stack.expiresAt.getTime(),
       overdue,
       overdueMs: overdue && effective ? now.getTime() - effective.getTime() : undefined,
+      retryAt: overdue && expiry.kind === 'scheduled' && expiry.retryAt && expiry.retryAt > now ? expiry.retryAt.toISOString() : undefined,
       paused: owned.some(isPaused),
       ...sum(resources),
       resources,
@@ -203,7 +209,7 @@ function expiryText(s: StackStatus, now: Date): string {
 
 function noteText(s: StackStatus): string {
   const notes: string[] = [];
-  if (s.overdue) notes.push(`OVERDUE by ${formatDuration(s.overdueMs ?? 0)}`);
+  if (s.overdue) notes.push(`OVERDUE by ${formatDuration(s.overdueMs ?? 0)}${s.retryAt ? ` (retry at ${formatUtc(new Date(s.retryAt))})` : ''}`);
   if (s.status.endsWith('_FAILED')) notes.push(s.status);
   if (s.paused) notes.push('paused');
   return notes.join(', ');

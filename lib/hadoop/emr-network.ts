@@ -68,8 +68,22 @@ export class EmrNetwork extends Construct {
       retention: props.flowLogRetention ?? logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    // The role VPC Flow Logs assumes to write the group, with the confused-deputy conditions AWS recommends:
+    // "We recommend that you use the aws:SourceAccount and aws:SourceArn condition keys ... The source account
+    // is the owner of the flow log and the source ARN is the flow log ARN. If you don't know the flow log ID,
+    // you can replace that portion of the ARN with a wildcard (*)"
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html). The flow log's id cannot be
+    // named here (the flow log names this role: a cycle), so: any flow log of this account and region.
+    const stack = Stack.of(this);
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      description: "Lets VPC Flow Logs write the course Hadoop lab's rejected-traffic log group.",
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ec2', resource: 'vpc-flow-log', resourceName: '*' }) },
+      }),
+    });
     this.vpc.addFlowLog('RejectedTraffic', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup, flowLogRole),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
 

@@ -19,6 +19,29 @@ export function s3Uri(location: S3Location): string {
   return location.prefix ? `s3://${location.bucketName}/${location.prefix}` : `s3://${location.bucketName}`;
 }
 
+/**
+ * What carries the `for-use-with-amazon-emr-managed-policies=true` tag in this lab, which is what
+ * `AmazonEMRServicePolicy_v2` lets EMR act on: the VPC and what CDK creates under it (tags on a construct
+ * apply to its children), the two security groups, and the cluster, whose tags EMR passes on to the
+ * cluster's EC2 instances (EMR's AddTags: tags "to associate with a cluster and propagate to Amazon EC2
+ * instances", https://docs.aws.amazon.com/emr/latest/APIReference/API_AddTags.html). A test compares this
+ * list with the tagged resources of the synthesized template.
+ */
+export const EMR_TAGGED_RESOURCES = [
+  'VPC',
+  'subnet',
+  'route table',
+  'internet gateway',
+  'flow log',
+  'the two EMR-managed security groups',
+  'cluster (and the EC2 instances EMR launches for it, which get its tags)',
+] as const;
+
+/** Why the service role may have AWS's EMR service policy (a cdk-nag acknowledgement). */
+export const EMR_SERVICE_POLICY_REASON =
+  "AWS's current EMR service policy, maintained by EMR as its needs change. It acts only on resources tagged " +
+  `for-use-with-amazon-emr-managed-policies=true, which in this stack are the lab's ${EMR_TAGGED_RESOURCES.join(', ')}.`;
+
 /** Properties of `EmrRoles`. */
 export interface EmrRolesProps {
   /** Where the Hive step writes its results: the nodes may read, write and delete objects in it. */
@@ -109,7 +132,11 @@ export class EmrRoles extends Construct {
         }),
       },
     });
-    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole });
+    // Named after its role: "Amazon EC2 allows you to create instance profiles and roles with different names,
+    // but Amazon EMR does not support this configuration, and it results in an 'invalid instance profile'
+    // error when you create the cluster" (https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-iam-roles-custom.html).
+    // aws-cdk's own EMR task (aws-stepfunctions-tasks EmrCreateCluster) names its profile after its role too.
+    this.instanceProfile = new iam.InstanceProfile(this, 'InstanceProfile', { role: this.instanceRole, instanceProfileName: this.instanceRole.roleName });
 
     this.serviceRole = new iam.Role(this, 'ServiceRole', {
       // Only EMR acting for this account and region may assume it (the confused-deputy guard EMR documents).
@@ -156,8 +183,7 @@ export class EmrRoles extends Construct {
 
     Validations.of(this.serviceRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2]',
-      reason:
-        "AWS's current EMR service policy, maintained by EMR as its needs change. It only acts on EC2 resources tagged for-use-with-amazon-emr-managed-policies=true, which in this stack are the lab's VPC, subnet, security groups and cluster.",
+      reason: EMR_SERVICE_POLICY_REASON,
     });
     Validations.of(this.instanceRole).acknowledge(
       {

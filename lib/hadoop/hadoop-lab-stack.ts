@@ -148,10 +148,14 @@ export class HadoopLabStack extends LabStack {
       "The step's logs (stderr, stdout, controller), written by EMR a few minutes after the step ends.",
       `aws s3 ls --recursive ${o.logUri}${clusterId}/steps/ ${region}`,
     );
+    // EMR's reason codes are INTERNAL_ERROR, VALIDATION_ERROR, INSTANCE_FAILURE, INSTANCE_FLEET_TIMEOUT,
+    // BOOTSTRAP_FAILURE, USER_REQUEST, STEP_FAILURE and ALL_STEPS_COMPLETED
+    // (https://docs.aws.amazon.com/emr/latest/APIReference/API_ClusterStateChangeReason.html): none is for an
+    // idle auto-termination, so the output says to read the message rather than name a code that does not exist.
     out(
       'ClusterStateCommand',
-      "The cluster's state; TERMINATED with reason ALL_STEPS_COMPLETED or IDLE_TIMEOUT means it stopped billing.",
-      `aws emr describe-cluster --cluster-id ${clusterId} ${region} --query 'Cluster.Status.[State,StateChangeReason.Code]' --output text`,
+      "The cluster's state, reason code and message: TERMINATED means it stopped billing (reason ALL_STEPS_COMPLETED after a transient run's step; after an idle timeout the message says so).",
+      `aws emr describe-cluster --cluster-id ${clusterId} ${region} --query 'Cluster.Status.[State,StateChangeReason.Code,StateChangeReason.Message]' --output text`,
     );
     out(
       'ClusterCostPerHour',

@@ -15,6 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct, IConstruct } from 'constructs';
+import { EXPIRY_RETRY_HOURS } from '../../lambda/expiry';
 import { LabFunction } from './lab-function';
 import { referencedLogicalIds, renderedResource } from './rendered';
 import { isValidTtlHours, TTL_HOURS } from './settings';
@@ -72,7 +73,22 @@ export interface LabExpiryProps {
  * next redeploy that changes `ttlHours` would try to update a schedule that is gone. With NONE, a completed
  * one-time schedule stays in the lab's group doing nothing, and goes with the stack.
  *
- * Permissions: the schedule lives in a schedule group of its own, created and deleted with the stack, and
+ * Why a second schedule, `EXPIRY_RETRY_HOURS` later (`retrySchedule`): CloudFormation refuses DeleteStack
+ * while the stack is mid-update (a ValidationError, an API error), and a lab must not keep billing because one
+ * call at its expiry minute was refused. Scheduler's retry policy is no proof of a second call: its
+ * documentation says only that it retries "when EventBridge Scheduler is unable to deliver an event
+ * successfully to a target" and sends events to a dead-letter queue "after the retry policy has been
+ * exhausted" (https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule.html,
+ * https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html); it nowhere says which
+ * errors of a universal target's API it retries. A second one-time schedule is a documented, unconditional
+ * second invocation ("a one-time schedule ... invokes a target only once", at its time). If the first call
+ * worked, CloudFormation deletes the retry schedule with the rest of the stack before it fires; if it was
+ * refused, or the deletion ended in DELETE_FAILED (DeleteStack retries a failed deletion), the second call
+ * comes an hour later, when a deploy that was running is long over. It costs nothing while it waits
+ * (Scheduler bills invocations, not schedules: https://aws.amazon.com/eventbridge/pricing/), and it is a resource of the stack, deleted with it. `labs
+ * extend` moves both schedules, keeping the hour between them.
+ *
+ * Permissions: the schedules live in a schedule group of its own, created and deleted with the stack, and
  * runs as a role of its own that only schedules of that group, in this account, can assume. Scheduler's
  * confused-deputy guide: "The value of aws:SourceArn must be your EventBridge Scheduler schedule group ARN
  * ... Do not scope the aws:SourceArn statement to a specific schedule"
@@ -94,6 +110,8 @@ export class LabExpiry extends Construct {
   public readonly clock: CustomResource;
   /** The schedule that deletes the stack. */
   public readonly schedule: scheduler.Schedule;
+  /** The second try, `EXPIRY_RETRY_HOURS` after `schedule`, for a first DeleteStack call that CloudFormation refused. */
+  public readonly retrySchedule: scheduler.Schedule;
   /** The stack's own schedule group, holding only the expiry schedule. */
   public readonly scheduleGroup: scheduler.ScheduleGroup;
   /** The role the schedule runs as: `cloudformation:DeleteStack` on this stack, assumable from the group only. */
@@ -128,23 +146,34 @@ export class LabExpiry extends Construct {
         },
       }),
     });
-    this.schedule = new scheduler.Schedule(this, 'DeleteStackSchedule', {
-      description: `Deletes this course lab's CloudFormation stack ${props.ttlHours} h after it was deployed.`,
-      scheduleGroup: this.scheduleGroup,
-      schedule: scheduler.ScheduleExpression.expression(this.clock.getAttString('ScheduleExpression'), TimeZone.ETC_UTC),
-      target: new targets.Universal({
-        service: 'cloudformation',
-        action: 'deleteStack',
-        input: scheduler.ScheduleTargetInput.fromObject({ StackName: stack.stackId }),
-        role: this.role,
-        policyStatements: [
-          new iam.PolicyStatement({ actions: ['cloudformation:DeleteStack'], resources: [stack.stackId] }),
-        ],
-      }),
-    });
-    // The schedule names its group by a literal name, which gives CloudFormation no order: create the group
-    // first and delete it last.
-    this.schedule.node.addDependency(this.scheduleGroup);
+    const deleteStack = (id: string, description: string, expressionAttribute: string) => {
+      const schedule = new scheduler.Schedule(this, id, {
+        description,
+        scheduleGroup: this.scheduleGroup,
+        schedule: scheduler.ScheduleExpression.expression(this.clock.getAttString(expressionAttribute), TimeZone.ETC_UTC),
+        target: new targets.Universal({
+          service: 'cloudformation',
+          action: 'deleteStack',
+          input: scheduler.ScheduleTargetInput.fromObject({ StackName: stack.stackId }),
+          role: this.role,
+          policyStatements: [new iam.PolicyStatement({ actions: ['cloudformation:DeleteStack'], resources: [stack.stackId] })],
+        }),
+      });
+      // The schedule names its group by a literal name, which gives CloudFormation no order: create the group
+      // first and delete it last.
+      schedule.node.addDependency(this.scheduleGroup);
+      return schedule;
+    };
+    this.schedule = deleteStack(
+      'DeleteStackSchedule',
+      `Deletes this course lab's CloudFormation stack ${props.ttlHours} h after it was deployed.`,
+      'ScheduleExpression',
+    );
+    this.retrySchedule = deleteStack(
+      'DeleteStackRetrySchedule',
+      `Deletes this course lab's CloudFormation stack again ${EXPIRY_RETRY_HOURS} h after its expiry, in case the first call was refused.`,
+      'RetryScheduleExpression',
+    );
 
     // After every other aspect, so resources that aspects add are waited for too.
     Aspects.of(stack).add(new StartClockLast(this.clock, this), { priority: AspectPriority.READONLY - 1 });
@@ -197,13 +226,13 @@ export function selfDeletionProblems(stack: Stack): string[] {
 function expiryUsers(stack: Stack, expiry: LabExpiry): string[] {
   const own = new Set(expiry.node.findAll().filter(CfnResource.isCfnResource).map((r) => stack.resolve(r.logicalId)));
   const clockId = stack.resolve((expiry.clock.node.defaultChild as CfnResource).logicalId);
-  const scheduleId = stack.resolve((expiry.schedule.node.defaultChild as CfnResource).logicalId);
+  const scheduleIds = [expiry.schedule, expiry.retrySchedule].map((s) => stack.resolve((s.node.defaultChild as CfnResource).logicalId));
   const problems: string[] = [];
   for (const resource of stack.node.findAll().filter(CfnResource.isCfnResource)) {
     const id = stack.resolve(resource.logicalId);
     if (own.has(id)) continue;
     const used = referencedLogicalIds(renderedResource(resource));
-    if (used.has(clockId) || used.has(scheduleId)) {
+    if (used.has(clockId) || scheduleIds.some((id) => used.has(id))) {
       problems.push(
         `${resource.node.path} (${resource.cfnResourceType}) uses the lab's expiry time, but the expiry starts only once every other ` +
           'resource exists (so that ttlHours counts from when the lab is ready): that is a dependency cycle. Show the expiry in a stack output instead.',

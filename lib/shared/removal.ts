@@ -1,4 +1,5 @@
-import { CfnDeletionPolicy, CfnResource, IAspect, Reference, RemovalPolicy, Stack, Tokenization } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, IAspect, Lazy, Reference, RemovalPolicy, Stack, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IConstruct } from 'constructs';
@@ -85,6 +86,15 @@ function snapshotsByDefault(resource: CfnResource): boolean {
  *
  * CDK's own answer, the `@aws-cdk/aws-lambda:useCdkManagedLogGroup` flag, is off in `cdk.json`: its group
  * is retained, and named after the function so it depends on it, which is the reverse of this order.
+ *
+ * It also narrows what the helper's role may log to. CDK gives these roles AWS's
+ * `AWSLambdaBasicExecutionRole`, which allows `logs:CreateLogGroup`, `logs:CreateLogStream` and
+ * `logs:PutLogEvents` on every resource ("Resource": "*",
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html): any log
+ * group of the account. The aspect takes that policy off the role (an override of `ManagedPolicyArns`, so
+ * the construct keeps its own list) and attaches a policy of the stack that allows `logs:CreateLogStream`
+ * and `logs:PutLogEvents` on the function's own group only, as `LabFunction` does for the labs' functions.
+ * The function depends on that policy, so it is deleted after the function's last Delete event has run.
  */
 export class OwnedLogGroups implements IAspect {
   private readonly done = new WeakSet<CfnResource>();
@@ -100,7 +110,11 @@ export class OwnedLogGroups implements IAspect {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     node.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
-    executionRoleOf(node)?.addResourceDependency(logGroup.node.defaultChild as CfnResource);
+    const role = executionRoleOf(node);
+    if (role) {
+      role.addResourceDependency(logGroup.node.defaultChild as CfnResource);
+      writeOnlyOwnLogGroup(node, role, logGroup);
+    }
     this.done.add(node);
   }
 
@@ -110,6 +124,38 @@ export class OwnedLogGroups implements IAspect {
     const loggingConfig = (fn as { loggingConfig?: { logGroup?: string } }).loggingConfig;
     return Boolean(loggingConfig?.logGroup);
   }
+}
+
+/** The AWS managed policy that lets a function write to any log group; see `OwnedLogGroups`. */
+export const BASIC_EXECUTION_POLICY = 'AWSLambdaBasicExecutionRole';
+
+/**
+ * Replaces `role`'s `AWSLambdaBasicExecutionRole` by a policy that may only write `logGroup` (see
+ * `OwnedLogGroups`). The managed policy is filtered out when the template is rendered, after every aspect:
+ * the role's list may hold lazy values until then.
+ */
+function writeOnlyOwnLogGroup(fn: CfnResource, role: CfnResource, logGroup: logs.LogGroup): void {
+  const policy = new iam.CfnPolicy(fn.node.scope!, `${fn.node.id}LogWrites`, {
+    policyName: 'WriteOwnLogGroupOnly',
+    roles: [role.ref],
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: logGroup.logGroupArn }],
+    },
+  });
+  fn.addResourceDependency(policy);
+  const managed: unknown =
+    role instanceof iam.CfnRole ? role.managedPolicyArns : (role as unknown as { _cfnProperties?: Record<string, unknown> })._cfnProperties?.ManagedPolicyArns;
+  role.addPropertyOverride(
+    'ManagedPolicyArns',
+    Lazy.any({
+      produce: () => {
+        const arns = (Stack.of(role).resolve(managed) ?? []) as unknown[];
+        const kept = arns.filter((arn) => !JSON.stringify(arn).includes(`/${BASIC_EXECUTION_POLICY}`));
+        return kept.length ? kept : undefined;
+      },
+    }),
+  );
 }
 
 /**

@@ -115,3 +115,44 @@ test('a physical id that is an ARN names the group itself', async () => {
   expect(found).toMatchObject({ name: schedule.Name, group: 'SiteLabStack-expiry' });
   expect(calls.map((c) => c.command)).toEqual(['GetScheduleCommand']);
 });
+
+describe('a stack with the expiry and its retry an hour later', () => {
+  const retry = { ...schedule, Name: `${schedule.Name}-retry`, ScheduleExpression: 'at(2026-11-26T15:05:00)' };
+  const resources = [
+    { ResourceType: 'AWS::Scheduler::ScheduleGroup', PhysicalResourceId: 'SiteLabStack-expiry', ResourceStatus: 'CREATE_COMPLETE' },
+    // Listed retry first: the expiry is whichever fires first, not whichever CloudFormation lists first.
+    { ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: retry.Name, ResourceStatus: 'CREATE_COMPLETE' },
+    { ResourceType: 'AWS::Scheduler::Schedule', PhysicalResourceId: schedule.Name, ResourceStatus: 'CREATE_COMPLETE' },
+  ] as never[];
+  const handlers = () => ({
+    ListSchedulesCommand: (input: any) => ({ Schedules: [{ Name: input.NamePrefix, GroupName: 'SiteLabStack-expiry' }] }),
+    GetScheduleCommand: (input: any) => (input.Name === retry.Name ? retry : schedule),
+    UpdateScheduleCommand: () => ({}),
+  });
+
+  test('the expiry is the earlier schedule, the later one its retry', async () => {
+    const { session } = scriptedSession(handlers());
+    const found = await findExpirySchedule(session, stack, resources);
+    expect(found).toMatchObject({ name: schedule.Name, at: new Date('2026-11-26T14:05:00Z') });
+    expect(found!.retries).toHaveLength(1);
+    expect(found!.retries![0]).toMatchObject({ name: retry.Name, at: new Date('2026-11-26T15:05:00Z') });
+  });
+
+  test('extend moves both, the retry first, keeping the hour between them', async () => {
+    const { session, calls } = scriptedSession(handlers());
+    const found = await findExpirySchedule(session, stack, resources);
+    const result = await extendExpiry(session, found!, 8, new Date('2026-11-26T12:00:30Z'));
+    expect(result.to).toEqual(new Date('2026-11-26T20:01:00Z'));
+    expect(calls.filter((c) => c.command === 'UpdateScheduleCommand').map((c) => [c.input.Name, c.input.ScheduleExpression])).toEqual([
+      [retry.Name, 'at(2026-11-26T21:01:00)'],
+      [schedule.Name, 'at(2026-11-26T20:01:00)'],
+    ]);
+  });
+
+  test("a retry whose end date would stop it is refused before anything changes", async () => {
+    const { session, calls } = scriptedSession({ ...handlers(), GetScheduleCommand: (input: any) => (input.Name === retry.Name ? { ...retry, EndDate: new Date('2026-11-26T20:30:00Z') } : schedule) });
+    const found = await findExpirySchedule(session, stack, resources);
+    await expect(extendExpiry(session, found!, 8, new Date('2026-11-26T12:00:30Z'))).rejects.toThrow(/has an end date/);
+    expect(calls.filter((c) => c.command === 'UpdateScheduleCommand')).toEqual([]);
+  });
+});

@@ -78,6 +78,23 @@ test('a stack being deleted is not overdue; a schedule that is gone falls back t
   expect(deleting.stacks.map((s) => [s.name, s.overdue])).toEqual([['HadoopLabStack', false], ['MicroLabStack', true]]);
 });
 
+test('an overdue stack whose expiry retry is still ahead says when it comes; once past, no longer', () => {
+  const at = new Date('2026-11-26T10:50:00Z');
+  const retryAt = new Date('2026-11-26T11:50:00Z');
+  const build = (when: string) =>
+    buildStatus(
+      { account: '1', region: 'us-east-1', labStacks: [stacks[0]], resources: [], live },
+      new Map<string, ExpiryInfo>([['HadoopLabStack', { kind: 'scheduled', at, retryAt }]]),
+      new Date(when),
+    );
+  const refused = build('2026-11-26T11:00:00Z');
+  expect(refused.stacks[0]).toMatchObject({ overdue: true, retryAt: '2026-11-26T11:50:00.000Z' });
+  expect(renderStatus(refused)).toContain('OVERDUE by 10m (retry at 2026-11-26 11:50 UTC)');
+  const bothFailed = build('2026-11-26T12:00:00Z');
+  expect(bothFailed.stacks[0]).toMatchObject({ overdue: true, retryAt: undefined });
+  expect(renderStatus(bothFailed)).not.toContain('retry at');
+});
+
 test("leftovers are what no live stack owns, with the stack their tags name", () => {
   expect(report.leftovers.map((r) => [r.id, r.stackTag])).toEqual([['vol-left', 'GoneLabStack']]);
 });

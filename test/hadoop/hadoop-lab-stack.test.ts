@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { estimateStack } from '../../lib/cli/cost/estimate';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { clusterHourlyCost, KMS_KEY_HOURLY } from '../../lib/hadoop/emr-release';
+import { EMR_SERVICE_POLICY_REASON } from '../../lib/hadoop/emr-roles';
 import { HadoopLabStack } from '../../lib/hadoop/hadoop-lab-stack';
 import { OS_REQUESTS_SCRIPT } from '../../lib/hadoop/os-requests-step';
 import { CDK_JSON_CONTEXT, normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
@@ -192,6 +193,34 @@ describe.each([
     expect(text(lab.json)).not.toMatch(/EMR_DefaultRole|EMR_EC2_DefaultRole|AmazonElasticMapReduce/);
   });
 
+  test("the EMR service policy's acknowledgement names everything that carries the EMR-managed tag, and nothing else", () => {
+    const words: Record<string, string> = {
+      'AWS::EC2::VPC': 'VPC',
+      'AWS::EC2::Subnet': 'subnet',
+      'AWS::EC2::RouteTable': 'route table',
+      'AWS::EC2::InternetGateway': 'internet gateway',
+      'AWS::EC2::FlowLog': 'flow log',
+      'AWS::EC2::SecurityGroup': 'security groups',
+      'AWS::EMR::Cluster': 'cluster',
+    };
+    const taggedTypes = [
+      ...new Set(
+        Object.values(lab.json.Resources)
+          .filter((r) => JSON.stringify(r.Properties?.Tags ?? []).includes('"for-use-with-amazon-emr-managed-policies"'))
+          .map((r) => r.Type),
+      ),
+    ].sort();
+    expect(taggedTypes.filter((t) => !words[t])).toEqual([]); // a new tagged type needs a word here and in the reason
+    const named = Object.entries(words).filter(([, w]) => EMR_SERVICE_POLICY_REASON.includes(w)).map(([t]) => t).sort();
+    expect(named).toEqual(taggedTypes);
+  });
+
+  test("the nodes' instance profile is named after its role (EMR refuses a profile whose name differs)", () => {
+    const profile = lab.json.Resources[props.JobFlowRole.Ref];
+    expect(profile.Type).toBe('AWS::IAM::InstanceProfile');
+    expect(profile.Properties!.InstanceProfileName).toEqual({ Ref: profile.Properties!.Roles[0].Ref });
+  });
+
   test('the node role: the script, the input, the output bucket, its log folder, the disk key and Session Manager; nothing else', () => {
     const instanceRole = lab.json.Resources[props.JobFlowRole.Ref].Properties!.Roles[0].Ref;
     const role = lab.json.Resources[instanceRole].Properties!;
@@ -287,6 +316,21 @@ describe.each([
       expect(outputs.ConnectCommand).toBeUndefined();
       expect(outputs.RerunStepCommand).toBeUndefined();
     }
+  });
+
+  test("ClusterStateCommand and the guide name only EMR's documented cluster states and reason codes", () => {
+    // https://docs.aws.amazon.com/emr/latest/APIReference/API_ClusterStatus.html and API_ClusterStateChangeReason.html
+    const documented = new Set([
+      'STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING', 'TERMINATING', 'TERMINATED', 'TERMINATED_WITH_ERRORS',
+      'INTERNAL_ERROR', 'VALIDATION_ERROR', 'INSTANCE_FAILURE', 'INSTANCE_FLEET_TIMEOUT', 'BOOTSTRAP_FAILURE',
+      'USER_REQUEST', 'STEP_FAILURE', 'ALL_STEPS_COMPLETED',
+    ]);
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'hadoop', 'README.md'), 'utf8');
+    const description = (longRunning.json.Outputs!.ClusterStateCommand as { Description?: string }).Description!;
+    const codes = (t: string) => [...t.matchAll(/\b[A-Z]+(?:_[A-Z]+)+\b|\bTERMINATED\b/g)].map((m) => m[0]);
+    expect(codes(description)).toContain('ALL_STEPS_COMPLETED');
+    const stateWords = [...codes(description), ...codes(guide)].filter((c) => /TIMEOUT|COMPLETED|TERMINAT|FAILURE|_ERROR/.test(c));
+    expect(stateWords.filter((c) => !documented.has(c))).toEqual([]);
   });
 
   test('the lab guide names only outputs the stack has', () => {

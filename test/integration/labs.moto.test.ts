@@ -376,14 +376,14 @@ test('results prints the Hadoop lab\'s Hive output, and one line for any other l
   expect(hadoop.code).toBe(0);
   expect(hadoop.out).toBe(
     [
-      `s3://${s.owned.hadoopBucket}/output/os_requests/000000_0 (32 B):`,
-      'Android  855',
-      'Linux    813',
-      'MacOS    852',
-      `s3://${s.owned.hadoopBucket}/output/os_requests/000001_0 (28 B):`,
-      'OSX      799',
-      'Windows  883',
-      'iOS      794',
+      `Requests per operating system, from s3://${s.owned.hadoopBucket}/output/os_requests/ (2 files, 60 B):`,
+      'os       requests',
+      'Android       855',
+      'Linux         813',
+      'MacOS         852',
+      'OSX           799',
+      'Windows       883',
+      'iOS           794',
     ].join('\n'),
   );
   const other = await labs('results', STATIC);

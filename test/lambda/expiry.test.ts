@@ -1,6 +1,6 @@
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { computeExpiry, ExpiryEvent, handler, makeHandler } from '../../lambda/expiry';
+import { computeExpiry, EXPIRY_RETRY_HOURS, ExpiryEvent, handler, makeHandler } from '../../lambda/expiry';
 
 const event = (over: Partial<ExpiryEvent> = {}): ExpiryEvent => ({
   RequestType: 'Create',
@@ -13,11 +13,17 @@ const event = (over: Partial<ExpiryEvent> = {}): ExpiryEvent => ({
 });
 
 describe('computeExpiry', () => {
-  test('adds the hours and gives both an ISO time and a Scheduler at() expression in UTC', () => {
+  test('adds the hours and gives an ISO time, a Scheduler at() expression in UTC, and the retry an hour later', () => {
+    expect(EXPIRY_RETRY_HOURS).toBe(1);
     expect(computeExpiry(new Date('2026-11-22T08:00:00.000Z'), 4)).toEqual({
       ExpiresAt: '2026-11-22T12:00:00Z',
       ScheduleExpression: 'at(2026-11-22T12:00:00)',
+      RetryScheduleExpression: 'at(2026-11-22T13:00:00)',
     });
+  });
+
+  test('the retry crosses midnight and the year like the expiry does', () => {
+    expect(computeExpiry(new Date('2026-12-31T22:30:00.000Z'), 1).RetryScheduleExpression).toBe('at(2027-01-01T00:30:00)');
   });
 
   test('rounds up to the next whole minute, so a lab never expires early', () => {
@@ -51,7 +57,7 @@ describe('expiry custom resource handler', () => {
       RequestId: 'req-1',
       LogicalResourceId: 'ExpiryTime',
       PhysicalResourceId: 'expiry-req-1',
-      Data: { ExpiresAt: '2026-11-22T12:00:00Z', ScheduleExpression: 'at(2026-11-22T12:00:00)' },
+      Data: { ExpiresAt: '2026-11-22T12:00:00Z', ScheduleExpression: 'at(2026-11-22T12:00:00)', RetryScheduleExpression: 'at(2026-11-22T13:00:00)' },
     });
   });
 

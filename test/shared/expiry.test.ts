@@ -61,7 +61,7 @@ describe('a lab with resources added after the expiry, including a function that
 
   test("the clock waits for none of the expiry's own resources, and the template has no dependency cycle", () => {
     const own = logicalIdsUnder(stack, expiry);
-    expect(own.length).toBeGreaterThanOrEqual(8); // function, its role, policy and log group; clock; group; role, policy; schedule
+    expect(own.length).toBeGreaterThanOrEqual(9); // function, its role, policy and log group; clock; group; role, policy; two schedules
     expect((clock.DependsOn ?? []).filter((id) => own.includes(id))).toEqual([]);
     expect(findCycle(resources)).toBeUndefined();
   });
@@ -73,8 +73,38 @@ describe('a lab with resources added after the expiry, including a function that
     expect(readme).toContain(`CloudFormation waits at most ${EXPIRY_SERVICE_TIMEOUT.toMinutes()} minutes for the function's answer`);
   });
 
+  /** The clock's answer to a Create at 08:00:30, from the expiry handler run on the template's properties. */
+  const clockAnswer = async () => {
+    const answers: any[] = [];
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    await makeHandler({ now: () => new Date('2026-11-22T08:00:30Z'), put: async (_url, body) => void answers.push(JSON.parse(body)) })({
+      RequestType: 'Create',
+      ResponseURL: 'https://example.invalid/response',
+      StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/TestLabStack/guid',
+      RequestId: 'req-1',
+      LogicalResourceId: clockId,
+      ResourceProperties: Object.fromEntries(Object.entries(clock.Properties!).map(([k, v]) => [k, String(v)])),
+    });
+    jest.restoreAllMocks();
+    return answers[0];
+  };
+
+  test('a refused deletion is tried again: a second one-time schedule calls the same DeleteStack an hour after the expiry', async () => {
+    const schedules = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule').map((r) => r.Properties!);
+    expect(schedules).toHaveLength(2);
+    const [first, retry] = ['ScheduleExpression', 'RetryScheduleExpression'].map((a) => schedules.find((p) => p.ScheduleExpression['Fn::GetAtt'][1] === a)!);
+    expect(retry.ScheduleExpression['Fn::GetAtt'][0]).toBe(clockId);
+    expect(retry.Target).toEqual(first.Target);
+    expect(retry).toMatchObject({ ScheduleExpressionTimezone: 'Etc/UTC', FlexibleTimeWindow: { Mode: 'OFF' }, State: 'ENABLED', GroupName: first.GroupName });
+    const answer = await clockAnswer();
+    expect(answer.Data.ScheduleExpression).toBe('at(2026-11-22T14:01:00)');
+    expect(answer.Data.RetryScheduleExpression).toBe('at(2026-11-22T15:01:00)');
+    // Both are the expiry's own: the clock waits for neither, and nothing outside the expiry may use them.
+    expect(logicalIdsUnder(stack, expiry)).toEqual(expect.arrayContaining([stack.resolve((expiry.retrySchedule.node.defaultChild as CfnResource).logicalId)]));
+  });
+
   test('the schedule fires once: its expression is the one-time at(...) the clock answers, ttlHours later, in UTC', async () => {
-    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule')!.Properties!;
+    const schedule = Object.values(resources).find((r) => r.Type === 'AWS::Scheduler::Schedule' && r.Properties!.ScheduleExpression['Fn::GetAtt'][1] === 'ScheduleExpression')!.Properties!;
     expect(schedule).toMatchObject({ ScheduleExpressionTimezone: 'Etc/UTC', FlexibleTimeWindow: { Mode: 'OFF' }, State: 'ENABLED' });
     expect(schedule.StartDate).toBeUndefined();
     const [answeredBy, attribute] = schedule.ScheduleExpression['Fn::GetAtt'];
@@ -147,12 +177,13 @@ test('changing ttlHours updates the expiry in place: same resources, nothing rep
   fullDiff(before, after).resources.forEachDifference((id, change) => {
     changes[id] = { impact: change.changeImpact, properties: Object.keys(change.propertyUpdates).sort() };
   });
-  const byType = (type: string) => Object.keys(before.Resources).find((id) => before.Resources[id].Type === type)!;
+  const byType = (type: string, prefix = '') => Object.keys(before.Resources).find((id) => before.Resources[id].Type === type && id.includes(prefix))!;
   expect(changes).toEqual({
     // cloudformation-diff knows no custom resource type, so it reports the clock's change as NO_CHANGE; a
     // custom resource is replaced only if its handler answers an Update with a new physical id, which the
     // expiry handler never does (test/lambda/expiry.test.ts, "Update keeps the physical id").
     [byType('Custom::LabExpiryTime')]: { impact: ResourceImpact.NO_CHANGE, properties: ['TtlHours'] },
-    [byType('AWS::Scheduler::Schedule')]: { impact: ResourceImpact.WILL_UPDATE, properties: ['Description'] },
+    [byType('AWS::Scheduler::Schedule', 'DeleteStackSchedule')]: { impact: ResourceImpact.WILL_UPDATE, properties: ['Description'] },
+    // The retry's description names no ttlHours: nothing to update (its time comes from the clock at deploy).
   });
 });

@@ -196,8 +196,9 @@ describe('hourly cost (labs cost), on the synths above', () => {
     expect(e.resources.filter((r) => r.lines.length)).toEqual([]);
     const count = (type: string) => e.usage.filter((u) => u.type === type).length;
     const types = ['AWS::S3::Bucket', 'AWS::CloudFront::Distribution', 'AWS::Lambda::Function', 'AWS::Logs::LogGroup', 'AWS::Scheduler::Schedule'];
-    expect(types.map(count)).toEqual([1, distributions, 3, 3, 1]);
-    expect(stackSummary(e)).toBe(`StaticSiteLabStack  $0.0000/h  (nothing bills by the hour; ${8 + distributions} usage-priced resources)`);
+    // Two schedules: the expiry and its retry an hour later (lib/shared/expiry.ts).
+    expect(types.map(count)).toEqual([1, distributions, 3, 3, 2]);
+    expect(stackSummary(e)).toBe(`StaticSiteLabStack  $0.0000/h  (nothing bills by the hour; ${9 + distributions} usage-priced resources)`);
   });
 
   test("the README's lab table shows the figure labs cost prints at defaults", () => {

@@ -1,6 +1,7 @@
 /**
  * A lab's expiry schedule: the one-time EventBridge Scheduler schedule (`lib/shared/expiry.ts`) that calls
- * CloudFormation DeleteStack on the stack at its `at(...)` time.
+ * CloudFormation DeleteStack on the stack at its `at(...)` time, and its retry, a second such schedule an
+ * hour later.
  *
  * It is found from the stack's own resource list (type `AWS::Scheduler::Schedule`), never by a fixed name or
  * schedule group, and it is only ever changed after checking that its target deletes this very stack.
@@ -13,7 +14,7 @@ import {
   UpdateScheduleCommand,
   UpdateScheduleCommandInput,
 } from '@aws-sdk/client-scheduler';
-import { computeExpiry } from '../../../lambda/expiry';
+import { computeExpiry, EXPIRY_RETRY_HOURS } from '../../../lambda/expiry';
 import { AwsSession } from '../aws/session';
 import { isNotFound } from '../aws/errors';
 import { LabStack, listStackResources } from '../inventory/stacks';
@@ -29,6 +30,12 @@ export interface ExpirySchedule {
   readonly schedule: GetScheduleCommandOutput;
   /** When it fires, if its expression is a one-time `at(...)` in UTC. */
   readonly at?: Date;
+  /**
+   * The stack's other schedules that delete it, later than this one: the retry an hour after the expiry
+   * (`lib/shared/expiry.ts`). Only on the schedule `findExpirySchedule` returns.
+   * @default - none
+   */
+  readonly retries?: readonly ExpirySchedule[];
 }
 
 const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'GMT', 'Etc/GMT', 'Etc/UCT', 'UCT', 'Universal', 'Zulu']);
@@ -53,8 +60,9 @@ export function deletesStack(schedule: Pick<GetScheduleCommandOutput, 'Target'>,
 }
 
 /**
- * The stack's expiry schedule, or undefined if its resource list holds none (deployed with ttlHours=0).
- * Throws if the listed schedule no longer exists or does not delete this stack.
+ * The stack's expiry schedule (the earliest of its schedules that delete it), with the later ones as its
+ * `retries`; undefined if its resource list holds none (deployed with ttlHours=0). Throws if no listed
+ * schedule exists any more and deletes this stack.
  */
 export async function findExpirySchedule(
   session: AwsSession,
@@ -67,6 +75,7 @@ export async function findExpirySchedule(
   if (listed.length === 0) return undefined;
   const stackGroups = new Set(live.filter((r) => r.ResourceType === 'AWS::Scheduler::ScheduleGroup').map((r) => r.PhysicalResourceId));
 
+  const found: ExpirySchedule[] = [];
   for (const resource of listed) {
     // A schedule's physical id is its name (what Ref returns); its group is whichever group holds a schedule
     // of that name (the stack's own group if it has one, else `default`), so every group is searched. An
@@ -89,10 +98,15 @@ export async function findExpirySchedule(
         throw err;
       }
       if (!deletesStack(schedule, stack)) continue;
-      return { name, group, schedule, at: parseAt(schedule.ScheduleExpression, schedule.ScheduleExpressionTimezone) };
+      found.push({ name, group, schedule, at: parseAt(schedule.ScheduleExpression, schedule.ScheduleExpressionTimezone) });
+      break;
     }
   }
-  throw new ExpiryScheduleMissing(listed.map((r) => r.PhysicalResourceId as string));
+  if (!found.length) throw new ExpiryScheduleMissing(listed.map((r) => r.PhysicalResourceId as string));
+  // Earliest first; a schedule whose time cannot be read goes last.
+  found.sort((a, b) => (a.at?.getTime() ?? Infinity) - (b.at?.getTime() ?? Infinity));
+  const [first, ...retries] = found;
+  return retries.length ? { ...first, retries } : first;
 }
 
 /** The stack lists an expiry schedule that no longer exists (it fired and the self-delete failed) or was changed. */
@@ -140,15 +154,28 @@ export interface ExtendResult {
 
 /**
  * Moves the stack's expiry to `hours` from `now` (rounded up to the minute, as the deploy does), in place:
- * GetSchedule, then UpdateSchedule with all its fields.
+ * UpdateSchedule with all the fields GetSchedule gave. Its retries move too, keeping their distance from
+ * the expiry (`EXPIRY_RETRY_HOURS` when a time cannot be read); they move first, so that a failure half-way
+ * leaves the expiry where it was rather than a retry before it.
  */
 export async function extendExpiry(session: AwsSession, schedule: ExpirySchedule, hours: number, now: Date = new Date()): Promise<ExtendResult> {
   const to = new Date(computeExpiry(now, hours).ExpiresAt);
-  const end = schedule.schedule.EndDate;
-  if (end && end.getTime() < to.getTime()) {
-    // Past its end date the schedule never fires, and the lab would never expire.
-    throw new Error(`schedule ${schedule.name} has an end date (${formatUtc(end)}) before ${formatUtc(to)}`);
+  const moves = [
+    ...(schedule.retries ?? []).map((retry) => {
+      const offset = retry.at && schedule.at ? retry.at.getTime() - schedule.at.getTime() : EXPIRY_RETRY_HOURS * 3_600_000;
+      return { target: retry, at: new Date(to.getTime() + offset) };
+    }),
+    { target: schedule, at: to },
+  ];
+  for (const { target, at } of moves) {
+    const end = target.schedule.EndDate;
+    if (end && end.getTime() < at.getTime()) {
+      // Past its end date the schedule never fires, and the lab would never expire.
+      throw new Error(`schedule ${target.name} has an end date (${formatUtc(end)}) before ${formatUtc(at)}`);
+    }
   }
-  await session.scheduler.send(new UpdateScheduleCommand(moveScheduleInput(schedule.schedule, schedule.group, to, now)));
+  for (const { target, at } of moves) {
+    await session.scheduler.send(new UpdateScheduleCommand(moveScheduleInput(target.schedule, target.group, at, now)));
+  }
   return { schedule, from: schedule.at, to };
 }

@@ -45,7 +45,8 @@ export function registerExtend(program: Command): void {
       });
       io.out(
         `${stack.name} now deletes itself at ${formatUtc(result.to)} (in ${formatDuration(result.to.getTime() - now.getTime())})` +
-          `${result.from ? `; it was ${formatUtc(result.from)}` : ''}. Schedule ${schedule.group}/${schedule.name} updated.`,
+          `${result.from ? `; it was ${formatUtc(result.from)}` : ''}. Schedule ${schedule.group}/${schedule.name} updated` +
+          `${schedule.retries?.length ? `, and its retry ${schedule.retries.map((r) => `${r.group}/${r.name}`).join(', ')} moved with it` : ''}.`,
       );
       io.out(
         `The stack's ExpiresAt output still shows the deploy's time; labs status shows the new one. ` +

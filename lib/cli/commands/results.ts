@@ -1,32 +1,16 @@
 import { Command } from 'commander';
-import { paginateListSteps } from '@aws-sdk/client-emr';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { AwsSession } from '../aws/session';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { formatBytes } from '../format';
-import { getLabStack, LabStack, listStackResources } from '../inventory/stacks';
+import { getLabStack } from '../inventory/stacks';
 import { io } from '../io';
-import { isResultFile, parseS3Uri, renderHiveRows } from '../results';
+import { describeStep, HiveResults, MAX_RESULT_BYTES, parseS3Uri, readHiveResults, renderHiveRows, RESULT_COLUMNS } from '../results';
 import { RegionOption, withRegion, withSession } from './common';
 
 /** The lab whose results `labs results` fetches, by its `course-labs:lab` tag. */
 export const RESULTS_LAB = 'hadoop';
 /** The stack output that holds where the Hive step writes (an s3:// URI of its `os_requests/` prefix). */
 export const RESULTS_OUTPUT = 'ResultsUri';
-/** Larger files are cut, with a note: the lab's result is a few hundred bytes. */
-const MAX_PRINT_BYTES = 1024 * 1024;
-
-/** The state of the Hive step of the stack's EMR cluster, for "no results yet" messages. */
-async function hiveStepState(session: AwsSession, stack: LabStack): Promise<string | undefined> {
-  const cluster = (await listStackResources(session, stack.id)).find((r) => r.ResourceType === 'AWS::EMR::Cluster')?.PhysicalResourceId;
-  if (!cluster) return undefined;
-  for await (const page of paginateListSteps({ client: session.emr }, { ClusterId: cluster })) {
-    const step = page.Steps?.[0]; // newest first
-    if (step) return `its latest step "${step.Name}" on cluster ${cluster} is ${step.Status?.State ?? 'in an unknown state'}${step.Status?.FailureDetails?.Message ? `: ${step.Status.FailureDetails.Message}` : ''}`;
-  }
-  return `cluster ${cluster} has no steps yet`;
-}
 
 /** `labs results <stack>`: print the Hadoop lab's Hive output from S3. */
 export function registerResults(program: Command): void {
@@ -48,21 +32,37 @@ export function registerResults(program: Command): void {
       const location = parseS3Uri(uri);
       if (!location) throw new CliError(`${stack.name}'s ${RESULTS_OUTPUT} output "${uri}" is not an s3://bucket/prefix URI.`, EXIT.notFound);
 
-      const files: { key: string; size: number }[] = [];
-      for await (const page of paginateListObjectsV2({ client: session.s3 }, { Bucket: location.bucket, Prefix: location.prefix })) {
-        for (const o of page.Contents ?? []) if (o.Key && isResultFile(o.Key, o.Size ?? 0)) files.push({ key: o.Key, size: o.Size ?? 0 });
-      }
-      if (!files.length) {
-        const step = await hiveStepState(session, stack);
-        throw new CliError(`No results yet under ${uri}${step ? `: ${step}` : ''}. The Hive step writes them when it finishes; try again then.`, EXIT.notFound);
-      }
-      files.sort((a, b) => a.key.localeCompare(b.key));
-      for (const file of files) {
-        const range = file.size > MAX_PRINT_BYTES ? `bytes=0-${MAX_PRINT_BYTES - 1}` : undefined;
-        const body = await (await session.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: file.key, Range: range }))).Body?.transformToString('utf8');
-        io.out(`s3://${location.bucket}/${file.key} (${formatBytes(file.size)})${range ? `, first ${formatBytes(MAX_PRINT_BYTES)}` : ''}:`);
-        io.out(renderHiveRows(body ?? ''));
-      }
+      const results = await readHiveResults(session, stack.id, uri);
+      io.out(resultsReport(stack.name, results));
     });
   });
+}
+
+/**
+ * What `labs results` prints for rows, or the error it exits with otherwise: "completed with no rows"
+ * (exit 5: the step ran and its query matched nothing) and "no results yet" (exit 4) say which they are.
+ */
+export function resultsReport(stackName: string, results: HiveResults): string {
+  if (results.kind === 'completed-empty') {
+    throw new CliError(
+      `${stackName}'s Hive step completed but its query returned no rows: ${results.uri} holds ${results.emptyFiles ? `${results.emptyFiles} empty output file(s) and ` : ''}no row (${describeStep(results.step)}). ` +
+        "The table's regular expression matched no log line in the date range: check that the input holds CloudFront standard logs (hadoopInput) and read the step's stderr (StepLogsCommand).",
+      EXIT.incomplete,
+    );
+  }
+  if (results.kind === 'not-yet') {
+    const ended = ['FAILED', 'CANCELLED', 'INTERRUPTED'].includes(results.step?.state ?? '');
+    throw new CliError(
+      `No results yet under ${results.uri}: ${describeStep(results.step)}. ` +
+        (ended ? "It wrote nothing: read its logs (StepLogsCommand), then run it again (RerunStepCommand)." : 'The Hive step writes them when it finishes; try again then.'),
+      EXIT.notFound,
+    );
+  }
+  const total = results.files.reduce((sum, f) => sum + f.size, 0);
+  const cut = results.files.filter((f) => f.truncated).map((f) => f.key.split('/').pop());
+  const source = `${results.uri} (${results.files.length} file${results.files.length === 1 ? '' : 's'}, ${formatBytes(total)})`;
+  const step = results.step?.stepId ? `, written by step "${results.step.name}" (${results.step.stepId}, now ${results.step.state ?? 'in an unknown state'})` : '';
+  const note = cut.length ? `\n(only the first ${formatBytes(MAX_RESULT_BYTES)} of ${cut.join(', ')} shown)` : '';
+  const text = results.files.map((f) => (f.text.endsWith('\n') || !f.text ? f.text : `${f.text}\n`)).join('');
+  return `Requests per operating system, from ${source}${step}:\n${renderHiveRows(text, RESULT_COLUMNS)}${note}`;
 }

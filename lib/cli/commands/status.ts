@@ -23,7 +23,7 @@ export function registerStatus(program: Command): void {
       for (const stack of inventory.labStacks) {
         try {
           const schedule = await findExpirySchedule(session, stack, inventory.stackResources.get(stack.name));
-          expiries.set(stack.name, schedule ? { kind: 'scheduled', at: schedule.at } : { kind: 'never' });
+          expiries.set(stack.name, schedule ? { kind: 'scheduled', at: schedule.at, retryAt: schedule.retries?.[0]?.at } : { kind: 'never' });
         } catch (err) {
           if (!(err instanceof ExpiryScheduleMissing)) throw err;
           expiries.set(stack.name, { kind: 'missing' });
