@@ -1,5 +1,6 @@
 /**
- * The integration suite: the `labs` command against moto_server (test/integration). Not part of `npm test`;
+ * The integration suite: the `labs` command, and the S3 trigger lab's function and checks, against moto_server
+ * (test/integration). Not part of `npm test`;
  * run it with `npm run test:moto`, which installs moto when it is missing.
  * @type {import('jest').Config}
  */

@@ -16,11 +16,17 @@ import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
 import { MICROSERVICES_SETTINGS } from './microservices/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
+import { S3TriggerLabStack } from './s3-trigger/s3-trigger-lab-stack';
+import { S3_TRIGGER_SETTINGS } from './s3-trigger/settings';
 import { ServerlessLabStack } from './serverless/serverless-lab-stack';
 import { SERVERLESS_SETTINGS } from './serverless/settings';
 import { STATIC_SITE_SETTINGS } from './static-site/settings';
 import { StaticSiteLabStack } from './static-site/static-site-lab-stack';
+import { BeanstalkLabStack } from './beanstalk/beanstalk-lab-stack';
+import { BEANSTALK_SETTINGS } from './beanstalk/settings';
 import { templateValidationRequested } from './template-validation';
+import { WEB_SERVER_SETTINGS } from './web-server/settings';
+import { WebServerLabStack } from './web-server/web-server-lab-stack';
 
 /** What every lab's `create` receives besides its own settings: the props every `LabStack` takes. */
 export type CommonLabProps = Omit<LabStackProps, 'lab'>;
@@ -93,6 +99,34 @@ export const LABS: readonly LabDefinition[] = [
         ...common,
         requestsPerSecond: settings.serverlessRequestsPerSecond,
         accessLogs: settings.serverlessAccessLogs,
+      }),
+  }),
+  lab({
+    stackName: 'S3TriggerLabStack',
+    settings: S3_TRIGGER_SETTINGS,
+    create: (app, common, settings) =>
+      new S3TriggerLabStack(app, 'S3TriggerLabStack', { ...common, thumbnailWidth: settings.thumbnailWidth }),
+  }),
+  lab({
+    stackName: 'WebServerLabStack',
+    settings: WEB_SERVER_SETTINGS,
+    create: (app, common, settings) =>
+      new WebServerLabStack(app, 'WebServerLabStack', {
+        ...common,
+        setup: settings.webServerSetup,
+        https: settings.webServerHttps,
+        sshCidr: settings.webServerSshCidr,
+        instanceType: settings.webServerInstanceType,
+      }),
+  }),
+  lab({
+    stackName: 'BeanstalkLabStack',
+    settings: BEANSTALK_SETTINGS,
+    create: (app, common, settings) =>
+      new BeanstalkLabStack(app, 'BeanstalkLabStack', {
+        ...common,
+        environmentKind: settings.beanstalkEnvironment,
+        notificationEmail: settings.notificationEmail,
       }),
   }),
 ];

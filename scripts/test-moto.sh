@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The labs command's integration suite against moto_server (test/integration). Each test file starts its own
-# moto_server on 127.0.0.1 on a free port and stops it at the end. Installs moto when it is missing.
+# The integration suite against moto_server (test/integration): the labs command, and the S3 trigger lab's
+# function and checks. Each test file starts its own moto_server on 127.0.0.1 on a free port and stops it at
+# the end. Installs moto when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

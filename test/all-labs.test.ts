@@ -35,7 +35,9 @@ const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
       hadoopApplications: 'Hadoop,Hive,Spark',
       hadoopInput: 's3://course-logs-example/cloudfront/2014',
       serverlessRequestsPerSecond: '25',
-      serverlessAccessLogs: 'false',
+      serverlessAccessLogs: 'true',
+      beanstalkEnvironment: 'high-availability',
+      notificationEmail: 'ta@example.edu',
       stackSuffix: 'alice',
       ttlHours: '12',
     },
@@ -355,6 +357,10 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
   ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
   ['AWS::ApiGateway::Stage', /^StageName$/],
+  // An Elastic Beanstalk option setting's OptionName is the option's key (EnvironmentType), and Tier.Name the
+  // tier (WebServer); an SNS topic's DisplayName is the sender name shown in its emails, not a physical name.
+  ['AWS::ElasticBeanstalk::Environment', /^(OptionSettings\.\d+\.OptionName|Tier\.Name)$/],
+  ['AWS::SNS::Topic', /^DisplayName$/],
   ['AWS::Cognito::UserPool', /^(Schema|AccountRecoverySetting\.RecoveryMechanisms)\.\d+\.Name$/],
   // ECS: a container's name is scoped to its task definition; a service names one of those containers;
   // a cluster setting's name is a setting (containerInsights).
@@ -363,6 +369,8 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/],
   // The HTTP header a listener rule matches.
   ['AWS::ElasticLoadBalancingV2::ListenerRule', /^Conditions\.\d+\.HttpHeaderConfig\.HttpHeaderName$/],
+  // An S3 notification filter rule's Name says what it filters on (prefix or suffix).
+  ['Custom::S3BucketNotifications', /^NotificationConfiguration\.\w+Configurations\.\d+\.Filter\.Key\.FilterRules\.\d+\.Name$/],
 ];
 
 /** Every `...Name` property whose value is a literal string, however deeply nested, with its dotted path. */

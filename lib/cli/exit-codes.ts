@@ -5,7 +5,10 @@
 export const EXIT = {
   /** Done, or a dry run printed its plan. */
   ok: 0,
-  /** Bad usage: an unknown command or option, a bad argument value (commander exits 1 too). */
+  /**
+   * Bad usage: an unknown command or option, a bad argument value (commander exits 1 too); also an unexpected
+   * error (a bug), printed as one line (`--debug` shows its stack trace).
+   */
   usage: 1,
   /** AWS is not set up: no credentials, expired credentials, no region, or the endpoint cannot be reached. */
   awsSetup: 2,
@@ -15,4 +18,6 @@ export const EXIT = {
   notFound: 4,
   /** Not done: a stack failed to delete, a resource could not be deleted, paused or resumed, the lab cannot pause, or the Hadoop lab's step completed with no rows. */
   incomplete: 5,
+  /** `labs review --fail-on-destroy`: the change destroys or replaces a resource. */
+  destructiveChange: 6,
 } as const;

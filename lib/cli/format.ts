@@ -54,10 +54,21 @@ export function formatUtc(date: Date): string {
 
 /** US dollars per hour for tables: `$0.0168`. */
 export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(USD_DECIMALS)}`;
 }
 
 /** `1 stack`, `2 stacks`. */
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** The decimals of US dollars that tables show (`formatUsd`): JSON rounds to the same. */
+export const USD_DECIMALS = 4;
+
+/**
+ * A report as indented JSON for scripts, with every amount of money (a key starting with `usd`) rounded to
+ * the decimals the screen shows, so `--json` and the table agree (`0.0011`, never `0.0010958904109589042`).
+ */
+export function toJson(report: unknown): string {
+  return JSON.stringify(report, (key, value) => (typeof value === 'number' && /^usd/i.test(key) ? Number(value.toFixed(USD_DECIMALS)) : value), 2);
 }

@@ -1,6 +1,7 @@
-import { Aws, CfnOutput, CfnResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { labBucket } from '../shared/lab-bucket';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import { clusterHourlyCost, EmrApplication, LabInstanceType } from './emr-release';
 import { EmrNetwork } from './emr-network';
@@ -77,8 +78,8 @@ export class HadoopLabStack extends LabStack {
     const input = inputLocation(this, props.input);
     const mode = props.mode ?? 'long-running';
 
-    this.outputBucket = labBucket(this, 'OutputBucket', 'Holds what the Hive step writes (os_requests/).');
-    this.logBucket = labBucket(this, 'LogBucket', "Holds the EMR cluster's logs, steps' logs included.");
+    this.outputBucket = hadoopBucket(this, 'OutputBucket', 'Holds what the Hive step writes (os_requests/).');
+    this.logBucket = hadoopBucket(this, 'LogBucket', "Holds the EMR cluster's logs, steps' logs included.");
     const outputUri = `s3://${this.outputBucket.bucketName}`;
     const logUri = `s3://${this.logBucket.bucketName}/${CLUSTER_LOG_PREFIX}/`;
     this.resultsUri = `${outputUri}/${RESULTS_FOLDER}/`;
@@ -188,25 +189,11 @@ function inputLocation(scope: Construct, input: string | undefined): S3Location 
   return { bucketName, prefix: prefix.join('/') };
 }
 
-/**
- * A private bucket of the lab: S3-managed encryption, TLS only, ACLs disabled, emptied and deleted with the
- * stack. Incomplete multipart uploads (a Hive job killed mid-write) are cleaned up after a day.
- */
-function labBucket(scope: Construct, id: string, purpose: string): s3.Bucket {
-  const bucket = new s3.Bucket(scope, id, {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    removalPolicy: RemovalPolicy.DESTROY,
-    autoDeleteObjects: true,
-    lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-  });
-  (bucket.node.defaultChild as CfnResource).addMetadata('course-labs:purpose', purpose);
-  Validations.of(bucket).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason:
+/** A private bucket of the lab (see `labBucket`), with the reason this lab's buckets have no access logs. */
+function hadoopBucket(scope: Construct, id: string, purpose: string): s3.Bucket {
+  return labBucket(scope, id, {
+    purpose,
+    noAccessLogsReason:
       "A short-lived lab bucket. S3 server access logs arrive hours late, after the lab's log bucket is gone or, worse, between its emptying and its deletion, which would make cdk destroy fail; EMR's own logs are in the log bucket.",
   });
-  return bucket;
 }

@@ -5,6 +5,13 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, Dependable, IConstruct, IDependable } from 'constructs';
 
+/**
+ * Why the host role has statements on `*`, naming every action they hold (test/microservices checks the
+ * list against the template): nothing else of the role applies to every resource.
+ */
+export const HOST_ROLE_WILDCARD_REASON =
+  'The only actions on every resource: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken, which take no resource ARN, and ecs:Poll and ecs:StartTelemetrySession, conditioned on this cluster. No CloudWatch Logs action: containers log with their task execution role. Containers cannot use this role (IMDS hop limit 1).';
+
 /** Properties of a `BoardHost`. */
 export interface BoardHostProps {
   /** The VPC; the host goes into its public subnets (no NAT gateway: see the lab guide's cost section). */
@@ -15,13 +22,14 @@ export interface BoardHostProps {
    */
   readonly instanceType?: ec2.InstanceType;
   /**
-   * The most hosts ECS managed scaling may run when the tasks no longer fit on one.
-   * @default 2
+   * The most hosts ECS managed scaling may run when the tasks no longer fit on one: enough for every
+   * task of the largest task counts during a rolling deployment (`HOST_CAPACITY`, tested).
+   * @default 3
    */
   readonly maxHosts?: number;
   /**
-   * Memory the ECS agent keeps back from tasks for the OS, Docker and itself, in MiB.
-   * @default 192
+   * Memory the ECS agent keeps back from tasks for everything else on the host, in MiB (`HOST_CAPACITY`).
+   * @default 300
    */
   readonly reservedMemoryMiB?: number;
   /**
@@ -30,6 +38,29 @@ export interface BoardHostProps {
    */
   readonly rootVolumeGiB?: number;
 }
+
+/**
+ * The memory arithmetic of the default host, which test/microservices checks at the largest task counts
+ * and during rolling deployments.
+ *
+ * ECS places tasks by the memory the agent registers: the total the kernel reports minus
+ * `ECS_RESERVED_MEMORY`, which "effectively reserves that memory for critical system processes"
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/memory-management.html). Task memory
+ * reservations cover only the containers, so the reserve must hold everything else on an ECS-optimized
+ * AL2023 host: systemd, journald and the other base services (about 80 MiB), dockerd (60-80 MiB) and
+ * containerd (30-40 MiB) (dockerd "consuming over 60 MB", a containerd process "~30MB", plus a shim per
+ * container: https://github.com/aws/amazon-ecs-agent/issues/2022), the ECS agent (about 40 MiB) and the SSM
+ * agent (about 40 MiB, two processes): about 300 MiB. None of it is measured on this host yet (`labs
+ * trial`; the guide's "Capacity" command shows the registered memory of a running host).
+ */
+export const HOST_CAPACITY = {
+  /** What a t4g.micro's kernel reports of its 1 GiB (MemTotal), conservatively: not yet measured. */
+  t4gMicroTotalMemoryMiB: 900,
+  /** `ECS_RESERVED_MEMORY`: dockerd, containerd and its shims, the ECS agent, the SSM agent and the OS. */
+  reservedMemoryMiB: 300,
+  /** The most hosts: the largest task counts during a rolling deployment need three (tested). */
+  maxHosts: 3,
+} as const;
 
 /**
  * The ECS cluster and the one small EC2 host that runs every task, as an Auto Scaling group capacity
@@ -64,8 +95,8 @@ export class BoardHost extends Construct {
   constructor(scope: Construct, id: string, props: BoardHostProps) {
     super(scope, id);
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MICRO);
-    const maxHosts = props.maxHosts ?? 2;
-    const reservedMemoryMiB = props.reservedMemoryMiB ?? 192;
+    const maxHosts = props.maxHosts ?? HOST_CAPACITY.maxHosts;
+    const reservedMemoryMiB = props.reservedMemoryMiB ?? HOST_CAPACITY.reservedMemoryMiB;
     const rootVolumeGiB = props.rootVolumeGiB ?? 30;
     if (instanceType.architecture !== ec2.InstanceArchitecture.ARM_64) {
       throw new Error(`BoardHost instanceType must be a Graviton (arm64) type such as t4g.micro: the images are linux/arm64. Got ${instanceType}`);
@@ -89,6 +120,14 @@ export class BoardHost extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'The ECS agent on the microservices lab host; containers cannot reach it (IMDS hop limit 1).',
     });
+    // The launch template and the Auto Scaling group get the role without the right to add to it:
+    // aws-cdk-lib's cluster would otherwise give the host logs:CreateLogStream and logs:PutLogEvents on
+    // every log group of the account (for tasks without an execution role). Every task here has one, and
+    // "the task execution role grants the Amazon ECS container and Fargate agents permission to make AWS
+    // API calls on your behalf", sending container logs with awslogs among them
+    // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html). The
+    // agent's own statements are added below, once the cluster exists.
+    const hostRole = role.withoutPolicyUpdates();
     const userData = ec2.UserData.forLinux();
     // The cluster's name is added by the cluster (configureAutoScalingGroup). Memory kept for the host itself:
     userData.addCommands(`echo ECS_RESERVED_MEMORY=${reservedMemoryMiB} >> /etc/ecs/ecs.config`);
@@ -97,7 +136,7 @@ export class BoardHost extends Construct {
       machineImage: ecs.EcsOptimizedImage.amazonLinux2023(ecs.AmiHardwareType.ARM),
       instanceType,
       securityGroup: this.securityGroup,
-      role,
+      role: hostRole,
       userData,
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
@@ -156,24 +195,39 @@ export class BoardHost extends Construct {
       },
     });
 
-    this.acknowledgeFindings(role);
+    // What aws-cdk-lib's cluster gives the ECS agent, without the CloudWatch Logs statement (above).
+    const agentPolicy = new iam.Policy(this, 'AgentPolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ecs:DeregisterContainerInstance', 'ecs:RegisterContainerInstance', 'ecs:Submit*'],
+          resources: [this.cluster.clusterArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['ecs:Poll', 'ecs:StartTelemetrySession'],
+          resources: ['*'],
+          conditions: { ArnEquals: { 'ecs:cluster': this.cluster.clusterArn } },
+        }),
+        new iam.PolicyStatement({ actions: ['ecs:DiscoverPollEndpoint', 'ecr:GetAuthorizationToken'], resources: ['*'] }),
+      ],
+    });
+    // A host must not start before its role may register it with the cluster.
+    launchTemplate.node.addDependency(agentPolicy);
+
+    this.acknowledgeFindings(agentPolicy);
   }
 
-  private acknowledgeFindings(role: iam.Role): void {
+  private acknowledgeFindings(agentPolicy: iam.Policy): void {
     Validations.of(this.autoScalingGroup).acknowledge({
       id: 'AwsSolutions-AS3',
       reason:
         'One lab host for a few hours: scaling events show in the ECS and Auto Scaling consoles; notifications would need an SNS topic and a subscriber nobody has.',
     });
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          "aws-cdk-lib's ECS agent policy: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken take no resource ARN; ecs:Poll and ecs:StartTelemetrySession are conditioned on this cluster. Containers cannot use this role (IMDS hop limit 1).",
-      },
+    Validations.of(agentPolicy).acknowledge(
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: HOST_ROLE_WILDCARD_REASON },
       {
         id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
-        reason: "aws-cdk-lib's ECS agent policy: the agent reports task and container state changes, on this cluster only.",
+        reason: "The ECS agent's policy as aws-cdk-lib writes it: the agent reports task and container state changes, on this cluster only.",
       },
     );
   }

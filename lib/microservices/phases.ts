@@ -102,7 +102,7 @@ export function nextPhase(phase: BoardPhase): BoardPhase | undefined {
 
 /**
  * Tasks per deployable. One host (t4g.micro) holds every task of the default phases with room for a
- * rolling deployment of each; at the maximum, ECS managed scaling adds a second host while needed
+ * rolling deployment of each; at the maximum, ECS managed scaling adds up to two more hosts while needed
  * (lib/microservices/README.md, "Capacity").
  */
 export const TASK_COUNT = { default: 1, min: 1, max: 3 } as const;

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CustomResource } from 'aws-cdk-lib';
+import { CustomResource, Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
@@ -17,6 +17,9 @@ export interface FaqServiceProps {
 }
 
 const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
+
+/** How long CloudFormation waits for the FAQ seeder to answer (the expiry's custom resource waits as long). */
+export const FAQ_SEED_SERVICE_TIMEOUT = Duration.minutes(5);
 
 /**
  * The course's FAQ micro-service: the `Faq` table (partition key `Topic`, sort key `Question`), seeded at
@@ -52,6 +55,9 @@ export class FaqService extends Construct {
       serviceToken: seeder.function.functionArn,
       resourceType: 'Custom::FaqSeed',
       properties: { TableName: this.table.tableName, Items: props.items },
+      // CloudFormation waits at most this long for the seeder's answer instead of its default hour, so a
+      // broken seeder fails the deploy (or a cdk destroy) quickly, as the expiry's custom resource does.
+      serviceTimeout: FAQ_SEED_SERVICE_TIMEOUT,
     });
     // The grant must exist before the seeder runs (and outlive it on delete).
     seed.node.addDependency(seeder.role);

@@ -61,6 +61,7 @@ export const FAQ_ITEMS: readonly FaqSeedItem[] = [
   {
     Topic: 'serverless',
     Question: 'Where do the logs go?',
-    Answer: 'Each function writes to its own CloudWatch log group, and API Gateway writes one access log line per request; the stack owns and deletes them all.',
+    Answer:
+      'Each function writes to its own CloudWatch log group; with serverlessAccessLogs=true, API Gateway also writes one access log line per request. The stack owns and deletes them all.',
   },
 ];

@@ -19,14 +19,15 @@ export const SERVERLESS_LAB: LabInfo = { id: 'serverless', title: 'Serverless ap
 /** Properties of a `ServerlessLabStack`. */
 export interface ServerlessLabStackProps extends Omit<LabStackProps, 'lab'> {
   /**
-   * Requests per second the API's `prod` stage accepts (bursts up to twice that); beyond it, 429.
+   * Requests per second that each method of the API's `prod` stage accepts (bursts up to twice that);
+   * beyond it, 429.
    * @default 10
    */
   readonly requestsPerSecond?: number;
   /**
    * API Gateway access logs to a log group the stack owns. Needs the account's API Gateway CloudWatch
-   * Logs role (see the lab guide).
-   * @default true
+   * Logs role (see the lab guide), so off by default.
+   * @default false
    */
   readonly accessLogs?: boolean;
 }
@@ -113,6 +114,13 @@ export class ServerlessLabStack extends LabStack {
     out('FaqTableName', 'The FAQ table: partition key Topic, sort key Question.', faq);
     out('RideFunctionName', 'The function behind POST /ride (Lambda console: test it with the workshop test event).', this.rides.function.functionName);
     out('RideFunctionLogGroup', "The ride function's log group.", this.rides.requestUnicorn.logGroup.logGroupName);
+    out('FaqFunctionName', 'The function behind GET /faq (test it with lib/serverless/events/faq.json).', this.faq.function.functionName);
+    out(
+      'AuthorizerTestCommand',
+      "Tests the Cognito authorizer of POST /ride with the ID token in $TOKEN, as API Gateway's console Test does: the claims it would pass on, or 401.",
+      `aws apigateway test-invoke-authorizer --rest-api-id ${this.api.api.restApiId} --authorizer-id ${this.api.authorizer.authorizerId} ` +
+        `--headers "Authorization=$TOKEN" ${region}`,
+    );
     if (this.api.accessLogGroup) out('ApiAccessLogGroup', "API Gateway's access log group: one JSON line per request.", this.api.accessLogGroup.logGroupName);
 
     out('Step1ScanRides', 'After requesting a ride on the site: list every ride in the Rides table.', `aws dynamodb scan --table-name ${rides} ${region}`);

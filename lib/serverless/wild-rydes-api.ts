@@ -16,20 +16,61 @@ export interface WildRydesApiProps {
   /** The site's origin (`https://<id>.cloudfront.net`): the one origin CORS allows. */
   readonly allowedOrigin: string;
   /**
-   * Steady requests per second the stage accepts; bursts may reach twice that. Beyond it, 429.
+   * Steady requests per second that each method of the `prod` stage accepts (bursts may reach twice
+   * that); beyond it, 429. A stage's default method throttling applies to every method separately, not
+   * to the stage as a whole: see `API_THROTTLED_METHODS`.
    * @default 10
    */
   readonly requestsPerSecond?: number;
   /**
    * Write an access log line per request to a log group the stack owns. Needs the account's API Gateway
-   * CloudWatch Logs role (an account-wide setting, outside any stack).
-   * @default true
+   * CloudWatch Logs role (an account-wide setting, outside any stack): without it the stage fails to
+   * create, so it is off unless asked for.
+   * @default false
    */
   readonly accessLogs?: boolean;
 }
 
 /** The stage name of the workshop. */
 export const STAGE_NAME = 'prod';
+
+/**
+ * The methods that the stage's throttling caps, each on its own: the API's two routes and the CORS
+ * preflights of `/`, `/ride` and `/faq`. "Per-API, per-stage throttling limits are applied at the API
+ * method level for a stage" (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html),
+ * and the `*` `/*` method setting is the default of every method, so the API as a whole may take up to
+ * this many times `requestsPerSecond` (the account's own limit, 10,000 per second per region, is above).
+ */
+export const API_THROTTLED_METHODS = ['POST /ride', 'GET /faq', 'OPTIONS /', 'OPTIONS /ride', 'OPTIONS /faq'] as const;
+
+/**
+ * The access log line: JSON with one field per documented access-logging variable
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html).
+ * API Gateway substitutes values as they are, without JSON escaping, so every variable here is one whose
+ * value cannot hold a quote or a backslash: ids, a time, an IP address, a method, the resource template,
+ * numbers and an enumeration. Two are left out on purpose:
+ * - `$context.error.message` is free text, and `$context.error.messageString` is only that text inside
+ *   quotes ("The quoted value of $context.error.message"), not escaped either, so a message holding a
+ *   quote would break the line; `$context.error.responseType` (UNAUTHORIZED, THROTTLED, ...) names the
+ *   same error and is always safe;
+ * - the rider's email or username, which a rider chooses; their `sub` (a UUID the user pool assigns) is
+ *   logged instead (`aws cognito-idp list-users --filter 'sub = "..."'` finds the rider).
+ * test/serverless renders the format with hostile values and parses every line.
+ */
+export function accessLogFormat(): string {
+  const F = apigateway.AccessLogField;
+  return JSON.stringify({
+    requestId: F.contextRequestId(),
+    time: F.contextRequestTime(),
+    ip: F.contextIdentitySourceIp(),
+    method: F.contextHttpMethod(),
+    path: F.contextResourcePath(),
+    status: F.contextStatus(),
+    riderSub: F.contextAuthorizerClaims('sub'),
+    latencyMs: F.contextResponseLatency(),
+    errorType: F.contextErrorResponseType(),
+  });
+}
 
 /**
  * Wild Rydes' REST API, stage `prod`:
@@ -40,12 +81,19 @@ export const STAGE_NAME = 'prod';
  * - `GET /faq` -> the FAQ function, open to anyone (the course's public FAQ micro-service);
  * - CORS for the site's origin only: preflights, the functions' answers and API Gateway's own errors
  *   (401, 403, 429, 5xx) all carry `Access-Control-Allow-Origin: <site>`, so the site can show them;
- * - access logs (one JSON line per request, with the rider's email) to a log group the stack owns, and no
- *   execution logging: API Gateway would write that to a log group it creates itself, outside the stack;
- * - throttling, so a runaway loop costs little.
+ * - on request (`accessLogs`), access logs (one JSON line per request) to a log group the stack owns; never
+ *   execution logging: API Gateway would write that to a log group it creates itself, outside the stack.
+ *   Off by default: a stage with access logging fails to create until the account's API Gateway
+ *   CloudWatch Logs role is set ("To enable CloudWatch Logs, you must grant API Gateway permission to
+ *   read and write logs to CloudWatch for your account",
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html), and a fresh
+ *   account has none; the course's steps read the functions' own logs;
+ * - throttling of each method, so a runaway loop costs little.
  */
 export class WildRydesApi extends Construct {
   public readonly api: apigateway.RestApi;
+  /** The Cognito authorizer of `POST /ride`. */
+  public readonly authorizer: apigateway.CognitoUserPoolsAuthorizer;
   /** The access log group, when access logs are on. */
   public readonly accessLogGroup?: logs.LogGroup;
   /** The invoke URL of the `prod` stage, ending in `/`. */
@@ -58,32 +106,18 @@ export class WildRydesApi extends Construct {
       throw new Error(`${this.node.path}: requestsPerSecond must be a whole number of at least 1, got ${requestsPerSecond}`);
     }
 
-    if (props.accessLogs ?? true) {
+    if (props.accessLogs ?? false) {
       this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
         retention: logs.RetentionDays.ONE_WEEK,
         removalPolicy: RemovalPolicy.DESTROY,
       });
     }
-    const F = apigateway.AccessLogField;
-    const accessLogFormat = apigateway.AccessLogFormat.custom(
-      JSON.stringify({
-        requestId: F.contextRequestId(),
-        time: F.contextRequestTime(),
-        ip: F.contextIdentitySourceIp(),
-        method: F.contextHttpMethod(),
-        path: F.contextResourcePath(),
-        status: F.contextStatus(),
-        // A claim name with a colon (cognito:username) is not a documented access-log variable; email is.
-        riderEmail: F.contextAuthorizerClaims('email'),
-        latencyMs: F.contextResponseLatency(),
-        error: F.contextErrorMessage(),
-      }),
-    );
+    const logFormat = apigateway.AccessLogFormat.custom(accessLogFormat());
 
-    const authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'RiderAuthorizer', {
+    const authorizer = (this.authorizer = new apigateway.CognitoUserPoolsAuthorizer(this, 'RiderAuthorizer', {
       cognitoUserPools: [props.userPool],
       identitySource: apigateway.IdentitySource.header('Authorization'),
-    });
+    }));
 
     this.api = new apigateway.RestApi(this, 'Api', {
       // API names need not be unique, but the console lists APIs by name: say whose it is.
@@ -97,7 +131,7 @@ export class WildRydesApi extends Construct {
         throttlingRateLimit: requestsPerSecond,
         throttlingBurstLimit: 2 * requestsPerSecond,
         ...(this.accessLogGroup
-          ? { accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup), accessLogFormat }
+          ? { accessLogDestination: new apigateway.LogGroupLogDestination(this.accessLogGroup), accessLogFormat: logFormat }
           : {}),
       },
       defaultCorsPreflightOptions: {
@@ -162,7 +196,13 @@ export class WildRydesApi extends Construct {
       },
       ...(this.accessLogGroup
         ? []
-        : [{ id: 'AwsSolutions-APIG1', reason: 'Access logs switched off (serverlessAccessLogs=false) for an account without the API Gateway CloudWatch Logs role.' }]),
+        : [
+            {
+              id: 'AwsSolutions-APIG1',
+              reason:
+                "Access logs are off by default (serverlessAccessLogs=true turns them on): a stage with access logging fails to create in an account without the API Gateway CloudWatch Logs role; the lab's steps read the functions' own log groups.",
+            },
+          ]),
     );
     Validations.of(faq).acknowledge(
       { id: 'AwsSolutions-APIG4', reason: "The course's FAQ micro-service is public on purpose: anyone may read a random question, and the function only reads the FAQ table." },

@@ -210,7 +210,8 @@ function cfnResourceOf(scope: IConstruct): CfnResource {
  *   DELETE_FAILED, and everything that depends on it stays and bills.
  * - A container repository not emptied on delete: ECR refuses to delete a repository that holds images.
  * - Log groups a service creates at run time, outside the stack, which no `cdk destroy` deletes: API
- *   Gateway execution logs, ECS `awslogs-create-group`, Lambda `logRetention`.
+ *   Gateway execution logs, ECS `awslogs-create-group`, Lambda `logRetention`, Elastic Beanstalk log
+ *   streaming kept after termination.
  */
 export function findTeardownBlockers(stack: Stack): string[] {
   const resources = stack.node
@@ -306,6 +307,9 @@ function leftBehindProblems(resource: RenderedResource, ownedLogGroupNames: Read
             'Log to a log group the stack owns: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix }) with a logs.LogGroup that has a retention and ' +
             'RemovalPolicy.DESTROY, and no awslogs-create-group option.',
         );
+    case 'AWS::ElasticBeanstalk::Environment':
+    case 'AWS::ElasticBeanstalk::ConfigurationTemplate':
+      return beanstalkLogStreamingProblems(p.OptionSettings);
     case 'Custom::LogRetention':
       return [
         "is a Lambda function's logRetention: it sets a retention on the /aws/lambda/... log group that Lambda creates outside the stack, " +
@@ -315,6 +319,28 @@ function leftBehindProblems(resource: RenderedResource, ownedLogGroupNames: Read
     default:
       return [];
   }
+}
+
+/**
+ * Elastic Beanstalk log streaming: with `StreamLogs` (instance logs) or `HealthStreamingEnabled` (health
+ * events) on, Elastic Beanstalk creates `/aws/elasticbeanstalk/<environment>/...` log groups itself, and keeps
+ * them after the environment is terminated unless `DeleteOnTerminate` is true in the same namespace
+ * (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/AWSHowTo.cloudwatchlogs.html,
+ * https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-cloudwatchlogs).
+ */
+function beanstalkLogStreamingProblems(optionSettings: unknown): string[] {
+  const settings = Array.isArray(optionSettings) ? optionSettings : [];
+  const option = (namespace: string, name: string) => settings.find((o: any) => o?.Namespace === namespace && o?.OptionName === name)?.Value;
+  return [
+    ['aws:elasticbeanstalk:cloudwatch:logs', 'StreamLogs', 'instance logs'],
+    ['aws:elasticbeanstalk:cloudwatch:logs:health', 'HealthStreamingEnabled', 'health events'],
+  ]
+    .filter(([namespace, name]) => isOn(option(namespace, name)) && !isOn(option(namespace, 'DeleteOnTerminate')))
+    .map(
+      ([namespace, name, what]) =>
+        `streams ${what} to CloudWatch Logs (${namespace} ${name}), so Elastic Beanstalk creates /aws/elasticbeanstalk/<environment>/... log groups outside the stack, ` +
+        `and they outlive the lab. Turn ${name} off, or set DeleteOnTerminate to true in ${namespace} so they are deleted with the environment.`,
+    );
 }
 
 /** Whether an API Gateway stage (or a deployment's stage description) writes execution logs. */

@@ -1,12 +1,12 @@
-import * as path from 'path';
 import { Aws, CfnOutput } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import { SiteBucket, SiteHosting } from '../shared/static-site/site-bucket';
 import { SiteDistribution } from '../shared/static-site/site-distribution';
+import { SITE_CONTENT_DIR } from '../shared/static-site/site-content';
 
-/** The site's pages in the repository; edit them and redeploy. */
-export const SITE_CONTENT_DIR = path.join(__dirname, 'site');
+/** The site's pages in the repository (shared with the web-server lab); edit them and redeploy. */
+export { SITE_CONTENT_DIR };
 
 /** Course lab 2. */
 export const STATIC_SITE_LAB: LabInfo = { id: 'static-site', title: 'S3 static website' };

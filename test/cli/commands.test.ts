@@ -1,4 +1,7 @@
 /** The command line as typed: usage errors are one line and exit 1 before any AWS call; every command has --help. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { buildProgram, run } from '../../lib/cli/main';
 
 /** Runs `labs <args>` in-process with no AWS at all; returns the status and everything printed. */
@@ -53,4 +56,71 @@ test.each([
   expect(text).toMatch(/^labs: /);
   expect(text).toContain(message);
   expect(text.trimEnd()).not.toContain('\n'); // one line: no stack trace, no second line of hints
+});
+
+describe('-c/--context: exactly one key=value per -c, repeatable', () => {
+  /** Parses `labs <args>` with the command's action replaced, to see what it would get. */
+  async function parsed(...args: string[]) {
+    const program = buildProgram();
+    let seen: { stacks: string[]; context: string[] } | undefined;
+    for (const name of ['cost', 'review']) {
+      program.commands.find((c) => c.name() === name)!.action((stacks: string[], options: { context: string[] }) => {
+        seen = { stacks, context: options.context };
+      });
+    }
+    await program.parseAsync(args, { from: 'user' });
+    return seen;
+  }
+
+  test('a stack name after -c key=value is a stack name, not a second setting', async () => {
+    expect(await parsed('cost', '-c', 'phase=split', 'MicroservicesLabStack')).toEqual({ stacks: ['MicroservicesLabStack'], context: ['phase=split'] });
+    expect(await parsed('cost', '-c', 'phase=split', '-c', 'ttlHours=8', 'A', 'B')).toEqual({ stacks: ['A', 'B'], context: ['phase=split', 'ttlHours=8'] });
+    expect(await parsed('review', '--base', 'main', '--context', 'phase=split', 'MicroservicesLabStack')).toEqual({ stacks: ['MicroservicesLabStack'], context: ['phase=split'] });
+    expect(await parsed('cost')).toEqual({ stacks: [], context: [] });
+  });
+
+  test.each([[['cost', '-c', 'bogus']], [['cost', '-c', '=split']], [['review', '--base', 'main', '-c', 'phase']]])('labs %j is refused, naming the value', async (args) => {
+    const { code, text } = await labs(...args);
+    expect(code).toBe(1);
+    expect(text).toMatch(/^labs: .*is not a setting: write key=value, one per -c/);
+    expect(text.trimEnd()).not.toContain('\n');
+  });
+
+  test('-c with --templates is refused rather than ignored', async () => {
+    const cost = await labs('cost', '-c', 'phase=split', '--templates', 'test/cli/fixtures/cost');
+    expect(cost).toEqual({
+      code: 1,
+      text: 'labs: -c phase=split cannot be used with --templates: the templates are already synthesized. Synthesize them with the settings (npx cdk synth -c phase=split --output <dir>), or leave out --templates.\n',
+    });
+    const review = await labs('review', '--base', 'main', '-c', 'phase=split', '--base-templates', 'test/cli/fixtures/review/base', '--templates', 'test/cli/fixtures/review/head');
+    expect(review.code).toBe(1);
+    expect(review.text).toMatch(/^labs: -c phase=split cannot be used with --templates/);
+  });
+});
+
+test('labs --version prints the version from package.json', async () => {
+  const { version } = require('../../package.json') as { version: string };
+  expect(await labs('--version')).toEqual({ code: 0, text: `${version}\n` });
+});
+
+describe('an unexpected error is one line and a non-zero exit; --debug shows its stack trace', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labs-broken-'));
+    fs.writeFileSync(path.join(dir, 'BrokenStack.template.json'), '{"Resources": ');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('without --debug: one line naming the error and --debug', async () => {
+    const { code, text } = await labs('cost', '--templates', dir);
+    expect(code).toBe(1);
+    expect(text).toMatch(/^labs: unexpected error: SyntaxError: .*JSON.* \(run again with --debug for the stack trace\)\n$/);
+  });
+
+  test.each([[['--debug', 'cost']], [['cost', '--debug']]])('with --debug (%j), the stack trace', async (args) => {
+    const { code, text } = await labs(...args, '--templates', dir);
+    expect(code).toBe(1);
+    expect(text).toMatch(/^SyntaxError: /);
+    expect(text).toMatch(/\n +at /);
+  });
 });

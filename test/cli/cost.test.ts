@@ -114,7 +114,21 @@ test('--json gives the same figures for scripts', () => {
   const json = JSON.parse(costReport(estimateStacks(['MicroservicesFixture'], { templates: FIXTURES }), true));
   expect(json.region).toBe('us-east-1');
   expect(json.stacks.map((s: StackEstimate) => s.stackName)).toEqual(['MicroservicesFixture']);
-  expect(json.stacks[0].usdPerHour).toBeCloseTo(fixture('MicroservicesFixture').usdPerHour, 12);
+  expect(json.stacks[0].usdPerHour).toBe(Number(fixture('MicroservicesFixture').usdPerHour.toFixed(4)));
+});
+
+test('--json rounds every amount of money to the 4 decimals the text shows', () => {
+  // Monthly fees prorated over 730 hours (a secret, a key) give long fractions such as 0.0005479452054794521.
+  const text = costReport(estimateStacks([], { templates: FIXTURES }), false);
+  const json = costReport(estimateStacks([], { templates: FIXTURES }), true);
+  const amounts: number[] = [];
+  JSON.parse(json, (key, value) => {
+    if (/^usd/i.test(key) && typeof value === 'number') amounts.push(value);
+    return value;
+  });
+  expect(amounts.length).toBeGreaterThan(10);
+  for (const usd of amounts) expect(String(usd)).toMatch(/^\d+(\.\d{1,4})?$/);
+  for (const stack of JSON.parse(json).stacks) expect(text).toContain(`${stack.stackName}  $${stack.usdPerHour.toFixed(4)}/h`);
 });
 
 describe('user errors are one line, exit 1', () => {
@@ -159,4 +173,62 @@ test('parameters at their defaults and decidable conditions are resolved; undeci
   expect(e.resources[0].lines.map((l) => l.description)).toEqual(['EC2 instance t3.micro', 'EBS gp3 volume 8 GB']);
   expect(e.resources[1].notes).toEqual(['created only if condition InUsEast1 holds at deploy time; counted as created']);
   expect(e.usdPerHour).toBeCloseTo(0.0104 + (8 * 0.08) / HOURS + 0.5 / HOURS, 10);
+});
+
+describe('Elastic Beanstalk environments are priced by what they create, from their option settings', () => {
+  const env = (options: Array<[string, string, unknown]>, tier?: string) =>
+    estimateStack('Beanstalk', {
+      Resources: {
+        App: { Type: 'AWS::ElasticBeanstalk::Application', Properties: {} },
+        Env: {
+          Type: 'AWS::ElasticBeanstalk::Environment',
+          Properties: {
+            ApplicationName: 'a',
+            ...(tier ? { Tier: { Name: tier, Type: 'SQS/HTTP' } } : {}),
+            OptionSettings: options.map(([Namespace, OptionName, Value]) => ({ Namespace, OptionName, Value })),
+          },
+        },
+      },
+    });
+  const gp3 = (gb: number) => (gb * 0.08) / HOURS;
+
+  test('single instance: the instance, its Elastic IP and its root volume; no load balancer', () => {
+    const e = env([
+      ['aws:elasticbeanstalk:environment', 'EnvironmentType', 'SingleInstance'],
+      ['aws:ec2:instances', 'InstanceTypes', 't4g.micro,t4g.small'],
+      ['aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3'],
+      ['aws:autoscaling:launchconfiguration', 'RootVolumeSize', '10'],
+    ]);
+    expect(e.unpriced).toBe(0);
+    expect(e.usdPerHour).toBeCloseTo(0.0084 + 0.005 + gp3(10), 10);
+    expect(lines(e, 'App')).toBeUndefined(); // an application costs nothing
+  });
+
+  test('load balanced: MinSize instances with public addresses, the load balancer and one address per ELB subnet', () => {
+    const e = env([
+      ['aws:ec2:instances', 'InstanceTypes', 't4g.micro'],
+      ['aws:autoscaling:asg', 'MinSize', '3'],
+      ['aws:ec2:vpc', 'AssociatePublicIpAddress', 'true'],
+      ['aws:ec2:vpc', 'ELBSubnets', { 'Fn::Join': [',', [{ Ref: 'A' }, { Ref: 'B' }]] }],
+      ['aws:elasticbeanstalk:environment', 'LoadBalancerType', 'application'],
+      ['aws:autoscaling:launchconfiguration', 'RootVolumeType', 'gp3'],
+      ['aws:autoscaling:launchconfiguration', 'RootVolumeSize', '10'],
+    ]);
+    expect(e.unpriced).toBe(0);
+    expect(e.usdPerHour).toBeCloseTo(3 * 0.0084 + 3 * 0.005 + 3 * gp3(10) + 0.0225 + 2 * 0.005, 10);
+  });
+
+  test("what the settings leave to the platform is unpriced, with why, never $0; a worker tier has no load balancer", () => {
+    const e = env([], 'Worker');
+    expect(lines(e, 'Env')).toEqual([
+      [1, 'EC2 instances of the environment', 'no InstanceTypes option: the platform chooses the type'],
+      [1, 'public IPv4 of each instance', 'AssociatePublicIpAddress not set: it depends on the subnets'],
+      [1, 'root EBS volume of each instance', 'RootVolumeType or RootVolumeSize not set: they come from the platform'],
+    ]);
+    const web = env([['aws:ec2:instances', 'InstanceTypes', 't4g.micro']]);
+    expect(lines(web, 'Env')).toEqual(
+      expect.arrayContaining([[1, 'public IPv4 addresses of the load balancer (one per Availability Zone)', 'ELBSubnets not known from the template']]),
+    );
+    expect(lines(web, 'Env')!.map((l) => l[1])).toContain('classic load balancer');
+  });
 });

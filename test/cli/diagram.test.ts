@@ -5,6 +5,7 @@
 import { CfnTemplate, Diagram, INTERNET, templateToDiagram } from '../../lib/cli/diagram/graph';
 import { BEGIN_MARKER, diagramSection, END_MARKER, withDiagramSection } from '../../lib/cli/diagram/guide';
 import { toDot, toMermaid } from '../../lib/cli/diagram/render';
+import { reviewMermaid } from '../../lib/cli/diagram/review';
 import { synthLab, synthLabs } from '../helpers/synth';
 
 const path = (p: string) => ({ 'aws:cdk:path': `Lab/${p}/Resource` });
@@ -152,6 +153,61 @@ describe('template to graph', () => {
   });
 });
 
+describe('what bills or exposes something is always drawn', () => {
+  // The cluster fixture, and what a pull request might add to it.
+  const withNat: CfnTemplate = {
+    Resources: {
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' }, Metadata: path('Vpc') },
+      Public: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, MapPublicIpOnLaunch: true }, Metadata: path('Vpc/Public1') },
+      NatEip: { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' }, Metadata: path('Vpc/Public1/EIP') },
+      Nat: { Type: 'AWS::EC2::NatGateway', Properties: { SubnetId: { Ref: 'Public' }, AllocationId: { 'Fn::GetAtt': ['NatEip', 'AllocationId'] } }, Metadata: path('Vpc/Public1/NATGateway') },
+      Db: { Type: 'AWS::RDS::DBInstance', Properties: { DBInstanceClass: 'db.t4g.micro', Engine: 'postgres' }, Metadata: path('Database') },
+      Cache: { Type: 'AWS::ElastiCache::CacheCluster', Properties: { CacheNodeType: 'cache.t4g.micro', NumCacheNodes: 1, Engine: 'redis' }, Metadata: path('Cache') },
+      Quantum: { Type: 'AWS::Braket::Device', Properties: {}, Metadata: path('Quantum') },
+      Ip: { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' }, Metadata: path('PublicIp') },
+      Url: { Type: 'AWS::Lambda::Url', Properties: { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': ['Fn', 'Arn'] } }, Metadata: path('Fn/Url') },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: {}, Metadata: path('Fn') },
+      Route: { Type: 'AWS::EC2::Route', Properties: { NatGatewayId: { Ref: 'Nat' } } },
+    },
+  };
+  const d = templateToDiagram('Lab', withNat);
+  const node = (id: string) => d.nodes.find((n) => n.id === id);
+
+  test('a NAT gateway is drawn in its VPC, with its way out; its Elastic IP goes with it', () => {
+    expect(node('Nat')).toMatchObject({ what: 'NAT gateway', kind: 'entry', group: 'Vpc', name: 'Vpc/Public1/NATGateway' });
+    expect(edge(d, 'Nat', INTERNET)?.label).toBe('outbound');
+    expect(node('NatEip')).toBeUndefined();
+  });
+
+  test('types the diagram does not know are drawn generically when they bill by the hour, priced or not', () => {
+    expect(node('Db')).toMatchObject({ what: 'RDS database', kind: 'data' });
+    expect(node('Cache')).toMatchObject({ what: 'ElastiCache CacheCluster', kind: 'compute' });
+    // A type no table knows: labs cost cannot say it is free, so it is drawn.
+    expect(node('Quantum')).toMatchObject({ what: 'Braket Device', kind: 'compute' });
+  });
+
+  test('what exposes something is drawn: an Elastic IP of its own, a function URL reached from the internet', () => {
+    expect(node('Ip')).toMatchObject({ what: 'Elastic IP address', kind: 'entry' });
+    expect(node('Url')).toMatchObject({ what: 'Lambda function URL', kind: 'entry' });
+    expect(edge(d, INTERNET, 'Url')?.label).toBe('HTTPS');
+    expect(edge(d, 'Url', 'Fn')).toBeDefined();
+  });
+
+  test('free wiring stays folded away', () => {
+    expect(node('Route')).toBeUndefined();
+    expect(node('Public')).toBeUndefined();
+  });
+
+  test("a NAT gateway added by a change is drawn in the review's diagram, marked added", () => {
+    const base: CfnTemplate = { Resources: { Vpc: withNat.Resources!.Vpc, Public: withNat.Resources!.Public } };
+    const head: CfnTemplate = { Resources: { ...base.Resources, NatEip: withNat.Resources!.NatEip, Nat: withNat.Resources!.Nat } };
+    const text = reviewMermaid('Lab', base, head, { added: ['NatEip', 'Nat'], changed: [], replaced: [], destroyed: [] });
+    expect(text).toContain('n_Nat(["NAT gateway (added)<br/>Vpc/Public1/NATGateway"])');
+    expect(text).toMatch(/n_Nat -->\|"outbound"\| n_internet/);
+    expect(text).toContain('class n_Nat added');
+  });
+});
+
 describe('rendering', () => {
   const d = templateToDiagram('StaticSiteLabStack', synthLab('StaticSiteLabStack').json as CfnTemplate);
 
@@ -229,6 +285,18 @@ describe('every later lab, drawn from its real template: the path of a request',
     }
     expect(edge(d, lb, byName(d, 'ECS service', /^Monolith/))?.label).toContain('/api*');
     expect(d.nodes.filter((n) => n.kind === 'deploy')).toEqual([]); // the healthy-targets gates watch target groups; no traffic goes to them
+  });
+
+  test('s3 trigger: the upload bucket invokes the function on new images, which reads it and writes the thumbnail bucket', () => {
+    const d = draw('S3TriggerLabStack');
+    const uploads = byName(d, 'S3 bucket', /UploadBucket/);
+    const thumbnails = byName(d, 'S3 bucket', /ThumbnailBucket/);
+    const fn = byName(d, 'Lambda function', /Thumbnailer/);
+    expect(edge(d, uploads, fn)?.label).toBe('invokes on new *.jpg, *.jpeg, *.png');
+    expect(edge(d, fn, uploads)?.label).toBe('s3: GetObject, s3: ListBucket');
+    expect(edge(d, fn, thumbnails)?.label).toBe('s3: PutObject');
+    expect(edge(d, thumbnails, fn)).toBeUndefined();
+    expect(d.nodes.map((n) => n.kind).sort()).toEqual(['compute', 'data', 'data']); // the notifications helper is folded into the bucket
   });
 
   test('hadoop: the EMR cluster writes to the output bucket; its teardown helper is folded away', () => {

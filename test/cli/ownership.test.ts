@@ -1,6 +1,6 @@
 /** Who owns a tagged resource decides what sweep may delete: these are the safety rules. */
-import { LiveStacks, ownerOf, planSweep, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
-import { TAG_KEYS } from '../../lib/shared/tags';
+import { LiveStacks, NO_STACK_TAG_REASON, ownerOf, planSweep, stackTagOf, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
+import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../lib/shared/tags';
 import { resource, tagsOf } from './fixtures';
 
 const live: LiveStacks = {
@@ -68,6 +68,39 @@ describe('planSweep', () => {
     expect(plan.sweep.map((r) => r.id)).toContain('i-orphan-node');
     expect(plan.sweep.map((r) => r.id)).not.toContain('i-node');
     expect(plan.kept).toContainEqual({ resource: node, reason: 'goes with its emr-cluster j-GONE' });
+  });
+
+  describe('a resource is a leftover only when a non-empty stack tag names a stack that is gone', () => {
+    const project = { [TAG_KEYS.project]: PROJECT_TAG_VALUE };
+    const cases: [string, ReturnType<typeof resource>][] = [
+      // The README offers the project tag for cost reports: a course's own shared bucket may carry only it.
+      ['a versioned bucket with only the project tag', resource('s3-bucket', 'course-shared-data', project)],
+      ['an instance with the project and lab tags but no stack tag', resource('ec2-instance', 'i-nostack', { ...project, [TAG_KEYS.lab]: 'static-site' })],
+      ['an instance with an empty stack tag', resource('ec2-instance', 'i-emptystack', { ...project, [TAG_KEYS.stack]: '' })],
+      ['an instance whose stack tag is blank', resource('ec2-instance', 'i-blankstack', { ...project, [TAG_KEYS.stack]: '   ' })],
+      ['a volume with empty stack tags of both kinds', resource('ebs-volume', 'vol-empty', { ...project, [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': '' })],
+    ];
+    test.each(cases)('%s is never swept, and says why', (_, r) => {
+      const plan = planSweep([...leftovers, r], live);
+      expect(plan.sweep.map((x) => x.id)).not.toContain(r.id);
+      expect(plan.kept).toContainEqual({ resource: r, reason: NO_STACK_TAG_REASON });
+      // Not by `labs destroy --all` either (no scope), nor by a scoped sweep.
+      expect(planSweep([r], live, { stacks: new Set(['GoneStack', '']) }).sweep).toEqual([]);
+    });
+
+    test("CloudFormation's stack-name tag names the stack when the project's is empty or missing", () => {
+      const r = resource('ec2-instance', 'i-cfn', { ...project, [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': 'GoneStack' });
+      expect(stackTagOf(r)).toBe('GoneStack');
+      expect(planSweep([r], live).sweep).toEqual([r]);
+      const owned = resource('ec2-instance', 'i-cfn-live', { ...project, [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': 'StaticSiteLabStack' });
+      expect(planSweep([owned], live).kept).toEqual([{ resource: owned, reason: 'belongs to stack StaticSiteLabStack' }]);
+    });
+
+    test('an empty stack tag never names a stack, not even one called ""', () => {
+      const liveWithEmpty: LiveStacks = { ...live, names: new Set([...live.names, '']) };
+      expect(stackTagOf(resource('ec2-instance', 'i-e', { ...project, [TAG_KEYS.stack]: '' }))).toBeUndefined();
+      expect(ownerOf(resource('ec2-instance', 'i-e', { ...project, [TAG_KEYS.stack]: '' }), liveWithEmpty)).toBeUndefined();
+    });
   });
 
   test('a scope keeps to the named stacks', () => {

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { readTemplates, synthFailure } from '../../lib/cli/assembly';
 import { runReview } from '../../lib/cli/commands/review';
 import { CliError } from '../../lib/cli/errors';
+import { EXIT } from '../../lib/cli/exit-codes';
 import { run } from '../../lib/cli/main';
 import { LintFinding, Linter, parseCfnLintJson } from '../../lib/cli/review/lint';
 import { nagFindings } from '../../lib/cli/review/nag';
@@ -70,9 +71,48 @@ describe('the report on fixture pairs', () => {
     expect(callout).toBeLessThan(s.indexOf('**Replaced**'));
     const rows = s.split('\n').filter((l) => l.startsWith('| **`Rides`**') || l.startsWith('| `Topic`'));
     expect(rows).toEqual([
-      '| **`Rides`** (holds data) | AWS::DynamoDB::Table | KeySchema (replaces), AttributeDefinitions |',
-      '| `Topic` | AWS::SNS::Topic | TopicName (replaces) |',
+      '| **`Rides`** (holds data) | AWS::DynamoDB::Table | KeySchema | KeySchema (replaces), AttributeDefinitions |',
+      '| `Topic` | AWS::SNS::Topic | TopicName | TopicName (replaces) |',
     ]);
+  });
+
+  test('changed and replaced properties show their old and new values, and which ones force the replacement', () => {
+    expect(section(report, 'CostStack')).toContain('- `Server` (AWS::EC2::Instance)\n  - `InstanceType`: `t4g.small` → `t4g.large` (forces replacement)\n');
+    expect(section(report, 'UpdateStack')).toContain('- `Fn` (AWS::Lambda::Function)\n  - `MemorySize`: `128` → `256`\n');
+    const iam = section(report, 'IamStack');
+    expect(iam).toContain('  - `PolicyDocument.Statement[0].Action`: `s3:GetObject` → `s3:*`\n');
+    expect(iam).toContain('  - `PolicyDocument.Statement[0].Resource`: `${Bucket.Arn}/*` → `*`\n');
+  });
+
+  test('a resource replaced through the generation in its construct path is paired, with its differing values and causes', () => {
+    const s = section(report, 'GenerationStack');
+    // Without pairing this read "3 to add, 0 to change, 0 to replace, 3 to destroy", the types nowhere.
+    expect(s).toContain('0 resources to add, 0 to change, 4 to replace, 0 to destroy.');
+    // The same construct path, the generation appended to the logical id (as the cluster's nodes do it); a
+    // long value is shown from where it starts to differ.
+    expect(s).toContain('| `ControlPlaneInstanceE5605C953499352f01a2905a` → `ControlPlaneInstanceE5605C95de809c1eed8e5039` | AWS::EC2::Instance | new logical id, UserData | UserData (replaces) |');
+    expect(s).toMatch(/- `UserData`: `…[^`]*_URL='generation-cd204884'[^`]*` → `…[^`]*_URL='generation-398ed9d4'[^`]*` \(forces replacement\)\n/);
+    expect(s).toContain(
+      '| `Worker1a2b3c4dInstance9A8B7C6D` → `Worker5e6f7a8bInstance1C2D3E4F` | AWS::EC2::Instance | new logical id, InstanceType | InstanceType (replaces) |',
+    );
+    expect(s).toContain('- `Worker1a2b3c4dInstance9A8B7C6D` → `Worker5e6f7a8bInstance1C2D3E4F` (AWS::EC2::Instance)\n  - `InstanceType`: `t4g.micro` → `t3.small` (forces replacement)\n');
+    expect(s).toContain('  - `Handle`: `${ClusterReadyHandle1a2b3c4d3F2A9C1B}` → `${ClusterReadyHandle5e6f7a8b3F2A9C1B}`\n');
+    expect(s).toMatch(/\| `ClusterReadyHandle1a2b3c4d3F2A9C1B` → `ClusterReadyHandle5e6f7a8b3F2A9C1B` \| AWS::CloudFormation::WaitConditionHandle \| new logical id \|/);
+    // A resource whose id has no generation (Worker1) is not paired with anything.
+    expect(s).not.toContain('`Worker1` →');
+  });
+
+  test('an added IAM statement with a wildcard is flagged on its own line', () => {
+    const s = section(report, 'IamStack');
+    expect(s).toContain('\n> **Wildcard permission added:** Allow `s3:*` on `*` to `AWS:${FnRole}`.\n');
+  });
+
+  test('a description-only change is listed, with its values, but draws no diagram', () => {
+    const s = section(report, 'DescriptionStack');
+    expect(s).toContain('| `Fn` | AWS::Lambda::Function | Description |');
+    expect(s).toContain('`Description`: `Answers the FAQ.` → `Answers the course FAQ.`');
+    expect(s).not.toContain('```mermaid');
+    expect(section(report, 'UpdateStack')).toContain('```mermaid');
   });
 
   test('destroy: every destroyed resource, data-holding ones called out', () => {
@@ -85,7 +125,7 @@ describe('the report on fixture pairs', () => {
     const replace = section(report, 'ReplaceStack');
     expect(replace).toContain('```mermaid');
     expect(replace).toMatch(/n_Rides\[\("DynamoDB table \(replaced\)<br\/>Rides"\)\]/);
-    expect(replace).toContain('class n_Rides replaced');
+    expect(replace).toContain('class n_Rides,n_Topic replaced'); // the topic, shown since labs diagram draws SNS topics, is replaced too
     const destroy = section(report, 'DestroyStack');
     expect(destroy).toMatch(/n_Site\[\("S3 bucket \(removed\)<br\/>Site"\)\]/);
     expect(destroy).toContain('class n_Site removed');
@@ -117,7 +157,7 @@ describe('the report on fixture pairs', () => {
     expect(s).toContain(`Hourly cost: $${before}/h + 1 unpriced -> $${after}/h + 1 unpriced (+$0.1004/h).`);
     expect(s).toContain(`| \`Server\` | AWS::EC2::Instance | $${before}/h + 1 unpriced | $${(0.0672 + volume).toFixed(4)}/h + 1 unpriced |`);
     expect(s).toContain('| `Nat` | AWS::EC2::NatGateway | - | $0.0450/h |');
-    expect(s).toContain('| `Server` (may be replaced) | AWS::EC2::Instance | InstanceType (replaces) |');
+    expect(s).toContain('| `Server` (may be replaced) | AWS::EC2::Instance | InstanceType | InstanceType (replaces) |');
   });
 
   test('a stack with only CDK metadata changes gets no section; a stack gone from the app is explained', () => {
@@ -131,11 +171,21 @@ test('with no change, one line', async () => {
   expect(report).toBe('No infrastructure change against main: every stack synthesizes to the same template.');
 });
 
-test('--fail-on-destroy: a destructive change exits 2 after the report; a harmless one passes', async () => {
+test('a filtered review with no change speaks only of the stacks it reviewed', async () => {
+  const report = await fixtureReview(['UnchangedStack']);
+  expect(report).toBe('No infrastructure change against origin/main in UnchangedStack (the only stacks reviewed): each synthesizes to the same template.');
+  expect(report).not.toContain('every stack');
+});
+
+test('--fail-on-destroy: a destructive change exits with its own status after the report; a harmless one passes', async () => {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'review-')), 'review.md');
   await expect(
     runReview(['DestroyStack'], { base: 'main', baseTemplates: BASE, templates: HEAD, failOnDestroy: true, output: out }, undefined, undefined, fixtureLinter),
-  ).rejects.toEqual(new CliError('the change destroys or replaces 2 resources (--fail-on-destroy)', 2));
+  ).rejects.toEqual(new CliError('the change destroys or replaces 2 resources (--fail-on-destroy)', EXIT.destructiveChange));
+  // Not a status that means something else (2 is "AWS is not set up"), and the README's table says what it means.
+  expect(Object.entries(EXIT).filter(([, code]) => code === EXIT.destructiveChange)).toHaveLength(1);
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  expect(readme).toMatch(new RegExp(`^\\| ${EXIT.destructiveChange} \\| .*labs review --fail-on-destroy.*destroys or replaces`, 'm'));
   expect(fs.readFileSync(out, 'utf8')).toContain('## DestroyStack');
   fs.rmSync(path.dirname(out), { recursive: true, force: true });
   await expect(fixtureReview(['UpdateStack', 'CreateStack'], { failOnDestroy: true })).resolves.toContain('## UpdateStack');

@@ -114,6 +114,10 @@ async function expectDecoysUntouched() {
   expect(w.securityGroups).toContain(d.securityGroup);
   expect(w.buckets[d.bucket]).toBe(4);
   expect(w.buckets[d.otherStackBucket]).toBe(0);
+  expect(w.buckets[d.projectTagOnlyBucket]).toBe(4);
+  expect(w.buckets[d.otherRegionBucket]).toBe(4);
+  expect(w.instances[d.noStackTagInstance]).toBe('running');
+  expect(w.instances[d.emptyStackTagInstance]).toBe('running');
   expect(w.logGroups).toContain(d.logGroup);
   expect(w.emr[d.emrCluster]).toBe('WAITING');
   expect(w.stacks[OTHER]).toBe('CREATE_COMPLETE');
@@ -173,6 +177,11 @@ test('status lists every lab stack, what bills in it and what deleted stacks lef
   for (const decoy of Object.values(s.decoys)) expect(everything).not.toContain(decoy);
   expect(everything).not.toContain(OTHER);
   expect(report.usdPerHour).toBeGreaterThan(0);
+  // Money is rounded to what the table shows (the leftover 8 GiB gp3 volume alone is 0.000876712... $/h).
+  const amounts: number[] = [];
+  JSON.parse(out, (key, value) => (/^usd/i.test(key) && typeof value === 'number' && amounts.push(value), value));
+  expect(amounts.length).toBeGreaterThan(5);
+  for (const usd of amounts) expect(String(usd)).toMatch(/^\d+(\.\d{1,4})?$/);
 
   const text = await labs('status');
   expect(text.code).toBe(0);
@@ -365,6 +374,35 @@ test('extend moves the expiry schedule in place, keeping its other fields, and l
   expect(st.extended).toBe(true);
 });
 
+test('extend never moves the expiry earlier without --yes: it prints the plan and points at labs destroy', async () => {
+  const group = `${STATIC}-expiry`;
+  // 48 hours left, or more: --hours 1 would move the deletion about 47 hours earlier.
+  const at = new Date(Math.ceil((Date.now() + 48 * 3_600_000) / 60_000) * 60_000).toISOString().slice(0, 19);
+  const { name } = await seedExpirySchedule(c, s.stackIds[STATIC], group, at);
+  listScheduleInStack(s.stackIds[STATIC], name, group);
+  const expression = async () => (await c.scheduler.send(new GetScheduleCommand({ Name: name, GroupName: group }))).ScheduleExpression;
+
+  const dry = await labs('extend', STATIC, '--hours', '1');
+  expect(dry.code).toBe(0);
+  expect(dry.out).toMatch(/--hours 1 moves that EARLIER, to .* UTC: 1d 2[23]h sooner\./);
+  expect(dry.out).toContain(`to delete it now, run: labs destroy ${STATIC}`);
+  expect(dry.out).toContain(`Dry run: nothing was changed. To do it, run: labs extend ${STATIC} --hours 1 --yes`);
+  expect(await expression()).toBe(`at(${at})`);
+
+  // Later is not a destructive change: no --yes needed.
+  const later = await labs('extend', STATIC, '--hours', '72');
+  expect(later.code).toBe(0);
+  expect(later.out).toContain(`${STATIC} now deletes itself at`);
+  const moved = await expression();
+  expect(moved).not.toBe(`at(${at})`);
+
+  const yes = await labs('extend', STATIC, '--hours', '1', '--yes');
+  expect(yes.code).toBe(0);
+  expect(yes.out).toContain(`${STATIC} now deletes itself at`);
+  const when = new Date(`${/^at\((.*)\)$/.exec((await expression())!)![1]}Z`).getTime();
+  expect(when).toBeLessThanOrEqual(Date.now() + 3_600_000 + 60_000);
+});
+
 test('extend says so, in one line, when the lab never expires', async () => {
   const { code, err } = await labs('extend', HADOOP, '--hours', '2');
   expect(code).toBe(4);
@@ -407,6 +445,14 @@ test('the installed command: exit codes and one-line errors, no stack trace, no 
   const unreachable = cli(['status'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
   expect(unreachable.status).toBe(2);
   expect(unreachable.stderr).toMatch(/^labs: Cannot reach AWS at 127\.0\.0\.1:9 \(ECONNREFUSED\).*\n$/);
+  // A region moto does not know: whatever error that is, one line and a non-zero exit; --debug shows the trace.
+  const badRegion = cli(['status', '--region', 'eu-west-9'], { AWS_MAX_ATTEMPTS: '1' });
+  expect(badRegion.status).not.toBe(0);
+  expect(badRegion.stderr).toMatch(/^labs: [^\n]*\n$/);
+  expect(badRegion.stdout).toBe('');
+  const debug = cli(['status', '--region', 'eu-west-9', '--debug'], { AWS_MAX_ATTEMPTS: '1' });
+  expect(debug.status).toBe(badRegion.status);
+  if (/unexpected error/.test(badRegion.stderr)) expect(debug.stderr).toMatch(/\n +at /);
   const usage = cli(['extend', STATIC, '--hours', '500']);
   expect(usage.status).toBe(1);
   expect(usage.stderr).toContain('"500" is not allowed: a whole number of hours from 1 to 168.');

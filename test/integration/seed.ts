@@ -99,6 +99,14 @@ export interface Seeded {
     readonly logGroup: string;
     readonly emrCluster: string;
     readonly otherStackBucket: string;
+    /** Carries only `course-labs:project=course-labs`, as a course's shared bucket tagged for cost reports may. */
+    readonly projectTagOnlyBucket: string;
+    /** Project and lab tags, but no stack tag: nothing ties it to a lab that is gone. */
+    readonly noStackTagInstance: string;
+    /** Project tag and an empty stack tag. */
+    readonly emptyStackTagInstance: string;
+    /** Tagged as a leftover of GONE, but in another region (eu-west-1): a us-east-1 command never touches it. */
+    readonly otherRegionBucket: string;
   };
 }
 
@@ -128,15 +136,19 @@ async function instance(c: Clients, tags: Tag[], type = 't3.micro'): Promise<str
   return r.Instances![0].InstanceId!;
 }
 
-async function versionedBucket(c: Clients, name: string, tags: Tag[] | undefined): Promise<string> {
-  await c.s3.send(new CreateBucketCommand({ Bucket: name }));
-  if (tags) await c.s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tags.map((t) => ({ Key: t.Key!, Value: t.Value! })) } }));
-  await c.s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+/** The region of the decoy bucket that is tagged as a leftover but lives elsewhere. */
+export const OTHER_REGION = 'eu-west-1';
+
+async function versionedBucket(c: Clients, name: string, tags: Tag[] | undefined, region?: string): Promise<string> {
+  const s3 = region ? new S3Client({ region }) : c.s3;
+  await s3.send(new CreateBucketCommand({ Bucket: name, ...(region ? { CreateBucketConfiguration: { LocationConstraint: region as never } } : {}) }));
+  if (tags) await s3.send(new PutBucketTaggingCommand({ Bucket: name, Tagging: { TagSet: tags.map((t) => ({ Key: t.Key!, Value: t.Value! })) } }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
   // Two versions of one object and a delete marker on another: all must go before the bucket can.
-  await c.s3.send(new PutObjectCommand({ Bucket: name, Key: 'site/index.html', Body: Buffer.from('v1') }));
-  await c.s3.send(new PutObjectCommand({ Bucket: name, Key: 'site/index.html', Body: Buffer.from('v2') }));
-  await c.s3.send(new PutObjectCommand({ Bucket: name, Key: 'old.txt', Body: Buffer.from('old') }));
-  await c.s3.send(new DeleteObjectCommand({ Bucket: name, Key: 'old.txt' }));
+  await s3.send(new PutObjectCommand({ Bucket: name, Key: 'site/index.html', Body: Buffer.from('v1') }));
+  await s3.send(new PutObjectCommand({ Bucket: name, Key: 'site/index.html', Body: Buffer.from('v2') }));
+  await s3.send(new PutObjectCommand({ Bucket: name, Key: 'old.txt', Body: Buffer.from('old') }));
+  await s3.send(new DeleteObjectCommand({ Bucket: name, Key: 'old.txt' }));
   return name;
 }
 
@@ -259,6 +271,12 @@ export async function seed(c: Clients): Promise<Seeded> {
   const decoyBucket = await versionedBucket(c, 'containerclusterlabstack-alice-copy', undefined);
   await c.logs.send(new CreateLogGroupCommand({ logGroupName: `/aws/lambda/${GONE}-decoy` }));
   const decoyEmr = await emrCluster(c, `${HADOOP}-decoy`, [{ Key: 'Name', Value: HADOOP }]);
+  // Decoys that do carry the project tag, but no stack tag that names a deleted lab stack: never leftovers.
+  const project = { Key: TAG_KEYS.project, Value: PROJECT_TAG_VALUE };
+  const projectTagOnlyBucket = await versionedBucket(c, 'course-shared-datasets', [project]);
+  const noStackTagInstance = await instance(c, [project, { Key: TAG_KEYS.lab, Value: 'container-cluster' }, { Key: 'Name', Value: 'ta-bastion' }]);
+  const emptyStackTagInstance = await instance(c, [project, { Key: TAG_KEYS.stack, Value: '' }]);
+  const otherRegionBucket = await versionedBucket(c, 'containerclusterlabstack-alice-eu-artifacts', goneTags, OTHER_REGION);
 
   return {
     stackIds: { [STATIC]: staticId, [HADOOP]: hadoopId, [MICRO]: microId },
@@ -294,6 +312,10 @@ export async function seed(c: Clients): Promise<Seeded> {
       logGroup: `/aws/lambda/${GONE}-decoy`,
       emrCluster: decoyEmr,
       otherStackBucket: 'billingteamstack-data',
+      projectTagOnlyBucket,
+      noStackTagInstance,
+      emptyStackTagInstance,
+      otherRegionBucket,
     },
   };
 }

@@ -145,11 +145,24 @@ test("each microservice serves only its own routes: another service's path is a 
   }
 });
 
-test.each(['monolith', 'users', 'threads', 'posts'] as Service[])('%s: GET / is the health route (200)', async (service) => {
-  const answer = await call(service, '/');
-  expect(answer.status).toBe(200);
-  expect(answer.json).toEqual({ service, status: 'ok' });
-});
+test.each(['monolith', 'users', 'threads', 'posts'] as Service[])(
+  "%s: the tutorial's ready answers, GET / (the health route) and GET /api/, as plain text",
+  async (service) => {
+    for (const [urlPath, text] of [
+      ['/', 'Ready to receive requests'],
+      ['/api/', 'API ready to receive requests'],
+    ]) {
+      const answer = await call(service, urlPath);
+      expect({ urlPath, status: answer.status, text: answer.text, type: answer.headers['content-type'] }).toEqual({
+        urlPath,
+        status: 200,
+        text,
+        type: 'text/plain; charset=utf-8',
+      });
+      expect(answer.headers['x-served-by']).toBe(service);
+    }
+  },
+);
 
 test('only GET and HEAD: other methods get 405 with an Allow header; HEAD has no body', async () => {
   for (const method of ['POST', 'DELETE', 'PUT']) {

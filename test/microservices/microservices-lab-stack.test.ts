@@ -4,18 +4,21 @@
  * groups, roles, logs and the images. The properties that make a phase change fail no request are
  * asserted here; the lab guide explains them.
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { TRAFFIC_TIMINGS } from '../../lib/microservices/board-service';
+import { HOST_CAPACITY, HOST_ROLE_WILDCARD_REASON } from '../../lib/microservices/board-host';
+import { CONTAINER_USER, TRAFFIC_TIMINGS } from '../../lib/microservices/board-service';
 import {
   BOARD_APP_DIR,
   DEPLOY_SCRIPT,
   LOAD_BALANCER_IDLE_TIMEOUT,
   MicroservicesLabStack,
 } from '../../lib/microservices/microservices-lab-stack';
-import { BOARD_PHASES, BoardPhase, DEPLOYABLES, DeployableSpec, deployablesIn, PREVIEW_HEADER } from '../../lib/microservices/phases';
+import { BOARD_PHASES, BoardPhase, DEPLOYABLES, DeployableSpec, deployablesIn, PREVIEW_HEADER, TASK_COUNT } from '../../lib/microservices/phases';
 import { CfnResourceJson, normalizedTemplate, SynthesizedLab, synthLab } from '../helpers/synth';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -219,6 +222,7 @@ describe.each(PHASES)('phase %s', (phase, lab) => {
       MemoryReservation: 64,
       Memory: 128,
       ReadonlyRootFilesystem: true,
+      User: CONTAINER_USER, // not root, whatever the image says
       LogConfiguration: {
         LogDriver: 'awslogs',
         Options: { 'awslogs-group': { Ref: logGroup[0] }, 'awslogs-stream-prefix': spec.name, 'awslogs-region': { Ref: 'AWS::Region' }, mode: 'non-blocking' },
@@ -228,17 +232,25 @@ describe.each(PHASES)('phase %s', (phase, lab) => {
     expect(JSON.stringify(container.Image)).toContain('cdk-hnb659fds-container-assets-');
     expect(logGroup[1]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete', Properties: { RetentionInDays: 7 } });
 
-    // Task role: exists (CDK always makes one) and may do nothing.
+    // Both roles: only ECS, for this account's tasks, may assume them (confused deputy).
+    const ecsTasksOfThisAccount = [
+      {
+        Action: 'sts:AssumeRole',
+        Effect: 'Allow',
+        Principal: { Service: 'ecs-tasks.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ];
+    // Task role: exists and may do nothing.
     const taskRoleId = refOf(props.TaskRoleArn)!;
+    expect(lab.json.Resources[taskRoleId].Properties!.AssumeRolePolicyDocument.Statement).toEqual(ecsTasksOfThisAccount);
     expect(lab.json.Resources[taskRoleId].Properties!.ManagedPolicyArns).toBeUndefined();
     expect(lab.json.Resources[taskRoleId].Properties!.Policies).toBeUndefined();
     expect(resources(lab, 'AWS::IAM::Policy').filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === taskRoleId))).toEqual([]);
 
     // Execution role: pull from the CDK asset repository, write to this deployable's log group.
     const executionRoleId = refOf(props.ExecutionRoleArn)!;
-    expect(lab.json.Resources[executionRoleId].Properties!.AssumeRolePolicyDocument.Statement).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' } },
-    ]);
+    expect(lab.json.Resources[executionRoleId].Properties!.AssumeRolePolicyDocument.Statement).toEqual(ecsTasksOfThisAccount);
     const statements = resources(lab, 'AWS::IAM::Policy')
       .filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === executionRoleId))
       .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
@@ -380,7 +392,7 @@ describe('timings that make a phase change fail no request', () => {
 
   test('a redeploy never replaces the host: the Auto Scaling group has no update policy and ECS owns its desired capacity', () => {
     const [, asg] = only(resources(LABS.split, 'AWS::AutoScaling::AutoScalingGroup'), 'group');
-    expect(asg.Properties).toMatchObject({ MinSize: '1', MaxSize: '2' });
+    expect(asg.Properties).toMatchObject({ MinSize: '1', MaxSize: '3' });
     expect(asg.Properties!.DesiredCapacity).toBeUndefined();
     // No rolling or replacing update: a new launch template version (a newer AMI) only applies to new hosts.
     expect((asg as any).UpdatePolicy).toEqual({ AutoScalingScheduledAction: { IgnoreUnmodifiedGroupSizeProperties: true } });
@@ -456,7 +468,7 @@ describe('network, host and security groups', () => {
     lab.template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'disabled' }] });
   });
 
-  test('the host role: only what aws-cdk-lib gives the ECS agent, no managed policies; containers cannot reach it', () => {
+  test('the host role: what the ECS agent needs and no CloudWatch Logs action; the acknowledgement names exactly what is on *', () => {
     const [roleId, role] = only(resources(lab, 'AWS::IAM::Role').filter(([id]) => id.startsWith('HostInstanceRole')), 'instance role');
     expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
@@ -475,10 +487,34 @@ describe('network, host and security groups', () => {
         'ecs:StartTelemetrySession',
         'ecr:GetAuthorizationToken',
         'ecs:DiscoverPollEndpoint',
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
       ].sort(),
     );
+    const statements = resources(lab, 'AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement);
+    const onEveryResource = statements.filter((st: any) => st.Resource === '*').flatMap((st: any) => [st.Action].flat());
+    const named = HOST_ROLE_WILDCARD_REASON.match(/\b(?:ecs|ecr|logs):[A-Za-z*]+/g) ?? [];
+    expect([...named].sort()).toEqual([...onEveryResource].sort());
+    expect(JSON.stringify(statements)).not.toContain('logs:');
+  });
+
+  test('teardown order: the capacity provider goes before the Auto Scaling group, and both before the cluster', () => {
+    // CloudFormation deletes a resource only after everything that depends on it (DependsOn, Ref, GetAtt).
+    const id = (type: string) => only(resources(lab, type), type)[0];
+    const [cluster, group, provider, association] = [
+      id('AWS::ECS::Cluster'),
+      id('AWS::AutoScaling::AutoScalingGroup'),
+      id('AWS::ECS::CapacityProvider'),
+      id('AWS::ECS::ClusterCapacityProviderAssociations'),
+    ];
+    expect([...dependencyClosure(lab, provider)]).toEqual(expect.arrayContaining([group, cluster]));
+    expect([...dependencyClosure(lab, group)]).toContain(cluster);
+    expect([...dependencyClosure(lab, association)]).toEqual(expect.arrayContaining([provider, cluster]));
+    for (const [serviceId] of resources(lab, 'AWS::ECS::Service')) {
+      expect([...dependencyClosure(lab, serviceId)]).toEqual(expect.arrayContaining([association, provider, group, cluster]));
+    }
+    // Nothing makes the cluster wait for the hosts (which would delete the cluster first).
+    expect([...dependencyClosure(lab, cluster)]).not.toEqual(expect.arrayContaining([group]));
   });
 
   test('the gate function may only read target health and write its own logs', () => {
@@ -492,6 +528,58 @@ describe('network, host and security groups', () => {
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: expect.anything() },
       { Action: 'elasticloadbalancing:DescribeTargetHealth', Effect: 'Allow', Resource: '*' },
     ]);
+  });
+});
+
+describe('host capacity: the memory arithmetic at the largest task counts and during rolling deployments', () => {
+  /** Registered resources of an instance type as the ECS agent reports them (memory: HOST_CAPACITY). */
+  const HOSTS: Record<string, { memoryMiB: number; cpuUnits: number }> = {
+    't4g.micro': { memoryMiB: HOST_CAPACITY.t4gMicroTotalMemoryMiB, cpuUnits: 2 * 1024 },
+  };
+  const largest = Template.fromStack(
+    new MicroservicesLabStack(new App(), 'MicroservicesLabStack', {
+      phase: 'split',
+      taskCounts: { monolith: TASK_COUNT.max, users: TASK_COUNT.max, threads: TASK_COUNT.max, posts: TASK_COUNT.max },
+    }),
+  ).toJSON() as SynthesizedLab['json'];
+
+  /** How many tasks fit, on how many hosts, and how many run at most during a rolling deployment of every service at once. */
+  function arithmetic(json: SynthesizedLab['json']) {
+    const of = (type: string) => Object.values(json.Resources).filter((r) => r.Type === type);
+    const [launchTemplate] = of('AWS::EC2::LaunchTemplate');
+    const [group] = of('AWS::AutoScaling::AutoScalingGroup');
+    const host = HOSTS[launchTemplate.Properties!.LaunchTemplateData.InstanceType];
+    const reserved = Number(/ECS_RESERVED_MEMORY=(\d+)/.exec(JSON.stringify(launchTemplate.Properties!.LaunchTemplateData.UserData))![1]);
+    const containers = of('AWS::ECS::TaskDefinition').map((td) => td.Properties!.ContainerDefinitions[0]);
+    const memory = Math.max(...containers.map((c) => c.MemoryReservation));
+    const cpu = Math.max(...containers.map((c) => c.Cpu));
+    const tasksPerHost = Math.min(Math.floor((host.memoryMiB - reserved) / memory), Math.floor(host.cpuUnits / cpu));
+    const services = of('AWS::ECS::Service').map((svc) => svc.Properties!);
+    const steady = services.reduce((n, svc) => n + svc.DesiredCount, 0);
+    // Minimum healthy 100%: no old task stops before its replacement is healthy, and up to MaximumPercent run.
+    const rolling = services.reduce((n, svc) => n + Math.floor((svc.DesiredCount * svc.DeploymentConfiguration.MaximumPercent) / 100), 0);
+    for (const svc of services) expect(svc.DeploymentConfiguration.MinimumHealthyPercent).toBe(100);
+    return { reserved, tasksPerHost, maxHosts: Number(group.Properties!.MaxSize), steady, rolling };
+  }
+
+  test('the reserve covers the host\'s own processes (about 300 MiB) and leaves room for 9 tasks on a t4g.micro', () => {
+    const a = arithmetic(LABS.split.json);
+    expect(a.reserved).toBe(HOST_CAPACITY.reservedMemoryMiB);
+    expect(a.reserved).toBeGreaterThanOrEqual(300);
+    expect(a.tasksPerHost).toBe(9); // floor((900 - 300) / 64)
+  });
+
+  test.each(PHASES)('%s at the default counts: every task and a rolling deployment of all of them fit on one host', (_phase, lab) => {
+    const a = arithmetic(lab.json);
+    expect(a.rolling).toBeLessThanOrEqual(a.tasksPerHost);
+  });
+
+  test('split with every count at its maximum: the tasks and a rolling deployment of all of them fit on the most hosts', () => {
+    const a = arithmetic(largest);
+    expect(a.steady).toBe(4 * TASK_COUNT.max);
+    expect(a.rolling).toBe(2 * 4 * TASK_COUNT.max);
+    expect(Math.ceil(a.rolling / a.tasksPerHost)).toBeLessThanOrEqual(a.maxHosts);
+    expect(a.maxHosts).toBe(HOST_CAPACITY.maxHosts);
   });
 });
 
@@ -533,7 +621,7 @@ describe('the app and its image', () => {
     expect(dockerfile).toMatch(/^FROM public\.ecr\.aws\/docker\/library\/node:22-alpine$/m);
     expect(dockerfile).toMatch(/^ARG SERVICE=monolith$/m);
     expect(dockerfile).toMatch(/^ENV SERVICE=\$\{SERVICE\}/m);
-    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(new RegExp(`^USER ${CONTAINER_USER}$`, 'm'));
     expect(dockerfile).toMatch(/^CMD \["node", "src\/server\.js"\]$/m);
     expect(instructions).not.toContain('RUN');
   });
@@ -555,6 +643,38 @@ describe('the lab guide', () => {
       for (const spec of DEPLOYABLES) expect(everyOutput).toContain(`${spec.outputPrefix}${suffix}`);
     }
     for (const named of ['NextPhaseCommand', 'TargetHealthCommand', 'DestroyCommand', 'ExpiresAt']) expect(guide).toContain(named);
+  });
+
+  test("its image clean-up command deletes exactly the images every phase's task definitions use, from the bootstrap repository", () => {
+    const block = /```sh\n(npx cdk synth MicroservicesLabStack -c phase=split[\s\S]*?)```/.exec(guide)![1];
+    const [synth, tagsLine, deleteLine] = block.split('\n');
+    expect(synth).toBe('npx cdk synth MicroservicesLabStack -c phase=split --quiet -o cdk.out.images');
+    expect(deleteLine).toBe('aws ecr batch-delete-image --repository-name "cdk-hnb659fds-container-assets-$ACCOUNT-$REGION" --image-ids $TAGS');
+    // Run the guide's own script on this test's split synth, placed where the guide's synth writes it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'images-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'cdk.out.images'));
+      const manifest = `${LABS.split.stack.artifactId}.assets.json`;
+      fs.copyFileSync(path.join(assemblyDir(LABS.split), manifest), path.join(dir, 'cdk.out.images', 'MicroservicesLabStack.assets.json'));
+      const script = /^TAGS=\$\(node -e '([^']+)' \| sort -u\)$/.exec(tagsLine)![1];
+      const out = execFileSync('node', ['-e', script], { cwd: dir, encoding: 'utf8' });
+      const tags = [...new Set(out.trim().split('\n'))].sort();
+      // The images every phase runs: the four task definitions of the split phase, and no other phase has more.
+      const imageTags = (lab: SynthesizedLab) =>
+        resources(lab, 'AWS::ECS::TaskDefinition').map(([, td]) => /:([0-9a-f]{64})"/.exec(JSON.stringify(td.Properties!.ContainerDefinitions[0].Image))![1]);
+      const everyPhase = [...new Set(BOARD_PHASES.flatMap((p) => imageTags(LABS[p])))].sort();
+      expect(tags).toEqual(everyPhase.map((t) => `imageTag=${t}`));
+      expect(tags).toHaveLength(DEPLOYABLES.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(guide).toMatch(/shared[\s\S]{0,200}another copy of this lab/);
+  });
+
+  test('its steps include the isolation of crashes and each service\'s own roles', () => {
+    expect(guide).toContain('## 6. Isolation of crashes');
+    expect(guide).toContain('aws ecs stop-task --cluster "$CLUSTER"');
+    expect(guide).toContain('taskDefinition.[family,taskRoleArn,executionRoleArn,containerDefinitions[0].user]');
   });
 
   test('its phase commands are the NextPhaseCommand outputs', () => {

@@ -149,6 +149,15 @@ describe('the FAQ table: seeded at deploy, read by GET /faq', () => {
     );
   });
 
+  test("the FAQ function's own test event (lib/serverless/events/faq.json, which the guide invokes) gets a unicorns question", async () => {
+    const event = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'serverless', 'events', 'faq.json'), 'utf8'));
+    const res = await faqHandler()(event);
+    expect(res.statusCode).toBe(200);
+    const answer = JSON.parse(res.body);
+    expect(answer.Topic).toBe('unicorns');
+    expect(FAQ_ITEMS).toContainEqual(answer);
+  });
+
   test('GET /faq answers one of them; ?topic= answers only that topic, by Query', async () => {
     const handler = faqHandler();
     const any = JSON.parse((await handler(get())).body);

@@ -6,6 +6,8 @@ import { stackSummary } from '../../lib/cli/cost/format';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { FAQ_ITEMS } from '../../lib/serverless/faq';
 import { SERVERLESS_SITE_DIR } from '../../lib/serverless/serverless-lab-stack';
+import { SERVERLESS_SETTINGS } from '../../lib/serverless/settings';
+import { accessLogFormat, API_THROTTLED_METHODS } from '../../lib/serverless/wild-rydes-api';
 import { normalizedTemplate, SynthesizedLab, synthLabs } from '../helpers/synth';
 
 /**
@@ -26,7 +28,7 @@ function synthServerless(context: Record<string, unknown>): { lab: SynthesizedLa
 }
 
 const defaults = synthServerless({});
-const noAccessLogs = synthServerless({ serverlessAccessLogs: 'false', serverlessRequestsPerSecond: '25' });
+const withAccessLogs = synthServerless({ serverlessAccessLogs: 'true', serverlessRequestsPerSecond: '25' });
 const lab = defaults.lab;
 const resources = lab.json.Resources;
 
@@ -62,7 +64,7 @@ function functionByPrefix(prefix: string) {
 
 describe.each([
   ['defaults', defaults.lab],
-  ['no access logs, 25 requests per second', noAccessLogs.lab],
+  ['access logs, 25 requests per second', withAccessLogs.lab],
 ])('ServerlessLabStack (%s)', (_name, l) => {
   test('matches the snapshot (asset hashes normalised)', () => {
     expect(normalizedTemplate(l.json)).toMatchSnapshot();
@@ -144,36 +146,93 @@ describe('the API', () => {
     }
   });
 
-  test('access logs go to a log group the stack owns; no execution logging and no account-wide CloudWatch role', () => {
-    const stage = resources[stageId].Properties!;
+  test('with serverlessAccessLogs=true, access logs go to a log group the stack owns; never execution logging or an account-wide CloudWatch role', () => {
+    const l = withAccessLogs.lab;
+    const stage = Object.values(l.template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
     const logGroupId = stage.AccessLogSetting.DestinationArn['Fn::Join'][1].slice(-1)[0].Ref;
-    expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
+    expect(l.json.Resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
     expect(JSON.parse(stage.AccessLogSetting.Format)).toMatchObject({
       requestId: '$context.requestId',
-      riderEmail: '$context.authorizer.claims.email',
+      riderSub: '$context.authorizer.claims.sub',
       status: '$context.status',
+      errorType: '$context.error.responseType',
     });
-    expect(stage.MethodSettings).toEqual([expect.not.objectContaining({ LoggingLevel: expect.anything() })]);
-    expect(stage.MethodSettings[0].MetricsEnabled ?? false).toBe(false);
-    lab.template.resourceCountIs('AWS::ApiGateway::Account', 0);
-    expect(JSON.stringify(lab.json)).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
-    expect(lab.json.Outputs!.ApiAccessLogGroup.Value).toEqual({ Ref: logGroupId });
+    for (const t of [l, lab]) {
+      const s = Object.values(t.template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+      expect(s.MethodSettings).toEqual([expect.not.objectContaining({ LoggingLevel: expect.anything() })]);
+      expect(s.MethodSettings[0].MetricsEnabled ?? false).toBe(false);
+      t.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+      expect(JSON.stringify(t.json)).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+    }
+    expect(l.json.Outputs!.ApiAccessLogGroup.Value).toEqual({ Ref: logGroupId });
   });
 
-  test('without access logs the stage has no log setting and the outputs no log group', () => {
-    const stage = Object.values(noAccessLogs.lab.template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+  test('at defaults (a fresh account has no API Gateway CloudWatch Logs role) the stage has no access logging, so nothing waits on that role', () => {
+    const stage = resources[stageId].Properties!;
     expect(stage.AccessLogSetting).toBeUndefined();
-    expect(noAccessLogs.lab.json.Outputs!.ApiAccessLogGroup).toBeUndefined();
+    expect(lab.json.Outputs!.ApiAccessLogGroup).toBeUndefined();
+    expect(SERVERLESS_SETTINGS.serverlessAccessLogs.defaultValue).toBe(false);
   });
 
-  test('the prod stage is throttled as set (bursts twice the rate)', () => {
+  /**
+   * The access log line as API Gateway writes it: each `$context` variable replaced by its value as is,
+   * with no JSON escaping. A variable whose documented value is an id, a time, an address, a method, the
+   * resource template, a number or an enumeration gets a realistic value of that shape; every other one
+   * (free text, or a value a caller chooses) gets hostile text. `messageString` variables are that text in
+   * quotes, as documented ("The quoted value of $context.error.message"), not escaped.
+   */
+  function renderAccessLog(format: string, hostile: string): string {
+    const shaped: Record<string, string> = {
+      '$context.requestId': 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef',
+      '$context.extendedRequestId': 'E2tQsGHxPHcEbXw=',
+      '$context.requestTime': '05/Dec/2026:00:12:03 +0000',
+      '$context.identity.sourceIp': '203.0.113.7',
+      '$context.httpMethod': 'POST',
+      '$context.resourcePath': '/ride',
+      '$context.status': '429',
+      '$context.responseLatency': '12',
+      '$context.error.responseType': 'THROTTLED',
+      '$context.authorizer.claims.sub': '7d8ca528-4931-4254-9273-ea5ee853f271',
+    };
+    return format.replace(/\$context\.[A-Za-z0-9_.:]+/g, (variable) => {
+      if (variable in shaped) return shaped[variable];
+      return variable.endsWith('String') ? `"${hostile}"` : hostile;
+    });
+  }
+
+  test.each([
+    ['a quote and a backslash', 'Invalid "topic" \\ parameter'],
+    ['a newline and a brace', 'line one\n}, "status": "200'],
+  ])('the access log line is valid JSON whatever an error message or a rider-chosen value holds (%s)', (_name, hostile) => {
+    const stage = Object.values(withAccessLogs.lab.template.findResources('AWS::ApiGateway::Stage'))[0].Properties;
+    const format: string = stage.AccessLogSetting.Format;
+    const line = renderAccessLog(format, hostile);
+    expect(() => JSON.parse(line)).not.toThrow();
+    expect(JSON.parse(line)).toMatchObject({ status: '429', errorType: 'THROTTLED', path: '/ride' });
+    expect(format).toBe(accessLogFormat());
+  });
+
+  test('the prod stage is throttled as set (bursts twice the rate), as the default of every method', () => {
     expect(resources[stageId].Properties!).toMatchObject({
       StageName: 'prod',
-      MethodSettings: [expect.objectContaining({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 })],
+      MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: false, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }],
     });
-    noAccessLogs.lab.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+    withAccessLogs.lab.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 })],
     });
+  });
+
+  test("the throttle caps each method on its own, and the setting, the README and the guide say what that allows the API as a whole", () => {
+    // Stage-level throttling applies at the method level (API_THROTTLED_METHODS cites the documentation).
+    expect([...API_THROTTLED_METHODS].sort()).toEqual(methods.map(routeOf).sort());
+    const n = API_THROTTLED_METHODS.length;
+    const description = SERVERLESS_SETTINGS.serverlessRequestsPerSecond.description;
+    expect(description).toContain('each method');
+    expect(description).toContain(`${n} times this (${n * 10} per second at the default)`);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme.split('\n').find((line) => line.startsWith('| `serverlessRequestsPerSecond` |'))).toContain(description);
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'serverless', 'README.md'), 'utf8');
+    expect(guide).toContain(`${n} methods × 10 = ${n * 10} requests per second`);
   });
 });
 
@@ -202,8 +261,8 @@ describe('the tables', () => {
     expect(functionByPrefix('FaqServiceAnswer').Properties!.Environment.Variables.FAQ_TABLE_NAME).toEqual({ Ref: 'Faq' });
   });
 
-  test("the FAQ table is seeded at deploy time with the lab's questions", () => {
-    lab.template.hasResourceProperties('Custom::FaqSeed', { TableName: { Ref: 'Faq' }, Items: FAQ_ITEMS });
+  test("the FAQ table is seeded at deploy time with the lab's questions; CloudFormation waits at most 5 minutes for the seeder", () => {
+    lab.template.hasResourceProperties('Custom::FaqSeed', { TableName: { Ref: 'Faq' }, Items: FAQ_ITEMS, ServiceTimeout: '300' });
   });
 });
 
@@ -332,6 +391,22 @@ describe('outputs and the lab guide', () => {
     expect(command('FaqTableName')).toBe('<Faq>');
     expect(command('RideFunctionName')).toBe(`<${idOf('AWS::Lambda::Function', 'RideServiceRequestUnicornFunction')}>`);
     expect(command('RideFunctionLogGroup')).toBe(`<${idOf('AWS::Logs::LogGroup', 'RideServiceRequestUnicornLogGroup')}>`);
+    expect(command('FaqFunctionName')).toBe(`<${idOf('AWS::Lambda::Function', 'FaqServiceAnswerFunction')}>`);
+    expect(command('AuthorizerTestCommand')).toBe(
+      `aws apigateway test-invoke-authorizer --rest-api-id <${apiId}> --authorizer-id <${authorizerId}> --headers "Authorization=$TOKEN" --region <AWS::Region>`,
+    );
+  });
+
+  test("the guide tests the FAQ function with its own event and the authorizer with a token, and says what the account's logging role leaves behind", () => {
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'serverless', 'README.md'), 'utf8');
+    const events = path.join(__dirname, '..', '..', 'lib', 'serverless', 'events');
+    for (const event of fs.readdirSync(events)) {
+      expect(guide).toContain(`--payload fileb://lib/serverless/events/${event}`);
+    }
+    expect(guide).toContain('$(out FaqFunctionName)');
+    expect(guide).toContain('eval "$(out AuthorizerTestCommand)"');
+    // The account-wide setting that access logs need survives the stack (AWS::ApiGateway::Account).
+    expect(guide).toMatch(/cloudwatchRoleArn[\s\S]*stays[\s\S]*after `cdk destroy`/);
   });
 
   test('the guide names only outputs the stack has, and every Step output', () => {
@@ -341,15 +416,16 @@ describe('outputs and the lab guide', () => {
       ...[...guide.matchAll(/\b(Step\d\w+)\b/g)].map((m) => m[1]),
       ...[...guide.matchAll(/`([A-Z]\w+(?:Url|TableName|FunctionName|LogGroup|Command|PoolId|ClientId)|ExpiresAt)`/g)].map((m) => m[1]),
     ];
-    expect(named.filter((n) => !(n in outputs))).toEqual([]);
+    const anyConfiguration = { ...withAccessLogs.lab.json.Outputs, ...outputs };
+    expect(named.filter((n) => !(n in anyConfiguration))).toEqual([]);
     expect(Object.keys(outputs).filter((o) => o.startsWith('Step') && !named.includes(o))).toEqual([]);
   });
 });
 
 describe('hourly cost (labs cost), on the synths above', () => {
   test.each([
-    ['defaults', defaults.lab, 7],
-    ['no access logs', noAccessLogs.lab, 6],
+    ['defaults', defaults.lab, 6],
+    ['access logs', withAccessLogs.lab, 7],
   ])('%s: $0/h while idle, everything in it billed by use', (_name, l, logGroups) => {
     // Hand calculation: no instance, load balancer, NAT gateway, public IPv4 address, EBS volume, VPC endpoint,
     // KMS key, secret or alarm, and both tables are on demand (no provisioned capacity). What the lab has bills

@@ -3,12 +3,19 @@
  *
  * The real pages (`lib/serverless/site`) and the real handlers, served on 127.0.0.1 (`local-wild-rydes.ts`),
  * with a DynamoDB API (dynalite) and Cognito's API answered by moto_server: the page calls
- * `https://cognito-idp.us-east-1.amazonaws.com/` exactly as deployed, and the test hands those requests to
- * moto at the network edge (`page.route`). Nothing leaves the machine: any other outside request fails the test.
+ * `https://cognito-idp.us-east-1.amazonaws.com/` exactly as deployed, and Chromium's resolver sends that host
+ * to a local HTTPS endpoint that passes the calls to moto. The API stand-in, the user pool and its client are
+ * built from the synthesized template. Nothing leaves the machine: every other host name fails to resolve,
+ * and any request to one fails the test.
  *
- * Needs Debian's chromium (`apt-get install -y chromium`; `CHROMIUM` overrides the path) and moto for python3.
+ * Needs Debian's chromium (`apt-get install -y chromium`; `CHROMIUM` overrides the path), moto for python3
+ * and openssl.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as https from 'https';
+import { AddressInfo } from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -19,11 +26,12 @@ import { FAQ_ITEMS } from '../../lib/serverless/faq';
 import { FAQ_TABLE_KEY, RIDES_TABLE_KEY } from '../../lib/serverless/table-keys';
 import { LocalDynamo, startDynalite } from '../helpers/dynalite';
 import { Moto, startMoto } from '../helpers/moto';
-import { LocalWildRydes, startLocalWildRydes } from './local-wild-rydes';
+import { synthLab } from '../helpers/synth';
+import { CfnTemplate, LocalWildRydes, resolver, startLocalWildRydes } from './local-wild-rydes';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const REGION = 'us-east-1';
-const COGNITO = `https://cognito-idp.${REGION}.amazonaws.com/`;
+const COGNITO_HOST = `cognito-idp.${REGION}.amazonaws.com`;
 const SITE_DIR = path.join(__dirname, '..', '..', 'lib', 'serverless', 'site');
 const OUTPUT_DIR = path.join(__dirname, '..', '..', 'test-output');
 const EMAIL = 'alice@example.com';
@@ -37,6 +45,7 @@ let moto: Moto;
 let site: LocalWildRydes;
 let browser: Browser;
 let page: Page;
+let cognito: { port: number; stop(): Promise<void> };
 /** Requests the page tried to send anywhere but 127.0.0.1 and Cognito. */
 const escaped: string[] = [];
 /** Cognito actions the page called, in order. */
@@ -50,63 +59,78 @@ beforeAll(async () => {
   await db.createTable('Faq', FAQ_TABLE_KEY);
   await seed.writeAll({ dynamodb: db.client, put: async () => undefined }, 'Faq', seed.seedRequests([...FAQ_ITEMS]));
 
-  // A pool like RiderPool's: self sign-up, email verified, the same password policy; a client without a secret.
+  // The user pool and its client as the template defines them (sign-up, verification, password policy,
+  // auth flows), created in moto; the API stand-in reads the same template.
+  const template = synthLab('ServerlessLabStack').json as unknown as CfnTemplate;
+  const only = (type: string) => {
+    const found = Object.values(template.Resources).filter((r) => r.Type === type);
+    if (found.length !== 1) throw new Error(`expected one ${type} in the template, found ${found.length}`);
+    return found[0].Properties!;
+  };
+  // The distribution's domain only appears in the verification email's text; any origin will do there.
+  const resolve = resolver(template, 'https://d111111abcdef8.cloudfront.net');
+  const resolvable = (props: Record<string, any>, skip: string[]) =>
+    Object.fromEntries(
+      Object.entries(props)
+        .filter(([k]) => !skip.includes(k))
+        .map(([k, v]) => [k, JSON.parse(JSON.stringify(v), (_key, value) => (value && typeof value === 'object' && !Array.isArray(value) && ('Fn::Join' in value || 'Fn::GetAtt' in value) ? resolve(value) : value))]),
+    );
   const { UserPool } = await moto.call('AWSCognitoIdentityProviderService.CreateUserPool', {
     PoolName: 'riders',
-    AutoVerifiedAttributes: ['email'],
-    Policies: { PasswordPolicy: { MinimumLength: 8, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+    ...resolvable(only('AWS::Cognito::UserPool'), ['UserPoolTags']),
   });
   const { UserPoolClient } = await moto.call('AWSCognitoIdentityProviderService.CreateUserPoolClient', {
-    UserPoolId: UserPool.Id,
     ClientName: 'web',
-    GenerateSecret: false,
-    ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    ...resolvable(only('AWS::Cognito::UserPoolClient'), ['UserPoolId']),
+    UserPoolId: UserPool.Id,
   });
+  expect(UserPoolClient.ClientSecret).toBeUndefined();
 
   site = await startLocalWildRydes({
     siteDir: SITE_DIR,
+    template,
     region: REGION,
     userPoolId: UserPool.Id,
     userPoolClientId: UserPoolClient.ClientId,
     jwksUrl: `${moto.url}/${UserPool.Id}/.well-known/jwks.json`,
     issuer: `https://cognito-idp.${REGION}.amazonaws.com/${UserPool.Id}`,
-    handlers: (allowedOrigin) => ({
-      ride: rides.makeHandler({ dynamodb: db.client, tableName: 'Rides', allowedOrigin }),
-      faq: faq.makeHandler({ dynamodb: db.client, tableName: 'Faq', allowedOrigin }),
-    }),
+    // Each handler with the allowed origin its function's environment gives it in the template.
+    handlers: {
+      'RideService/RequestUnicorn': (env) => rides.makeHandler({ dynamodb: db.client, tableName: 'Rides', allowedOrigin: env.ALLOWED_ORIGIN }),
+      'FaqService/Answer': (env) => faq.makeHandler({ dynamodb: db.client, tableName: 'Faq', allowedOrigin: env.ALLOWED_ORIGIN }),
+    },
   });
 
+  // Cognito's endpoint, answered by moto through a local HTTPS server that Chromium's resolver maps the
+  // real host name to. No request interception: Playwright answers every CORS preflight itself while a
+  // route is set, which would hide the API's own preflight answers from the test.
+  cognito = await startCognitoEndpoint(moto.url, (action) => cognitoCalls.push(action));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Cognito's host goes to the local endpoint; every other name fails to resolve (nothing leaves the machine).
+      `--host-resolver-rules=MAP ${COGNITO_HOST} 127.0.0.1:${cognito.port}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`,
+    ],
   });
-  page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  // The local endpoint's certificate is self-signed.
+  page = await browser.newPage({ viewport: { width: 1000, height: 900 }, ignoreHTTPSErrors: true });
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  // Routes match newest first: everything not local is refused, except Cognito, which moto answers.
-  await page.route(
-    (url) => !['127.0.0.1'].includes(url.hostname),
-    (route) => {
-      escaped.push(route.request().url());
-      return route.abort();
-    },
-  );
-  await page.route(COGNITO, async (route) => {
-    const request = route.request();
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'POST' };
-    if (request.method() === 'OPTIONS') return route.fulfill({ status: 200, headers: cors });
-    const target = (await request.headerValue('x-amz-target')) ?? '';
-    cognitoCalls.push(target.split('.').pop()!);
-    const res = await fetch(`${moto.url}/`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
-      body: request.postData() ?? '',
-    });
-    return route.fulfill({ status: res.status, headers: { ...cors, 'Content-Type': 'application/x-amz-json-1.1' }, body: await res.text() });
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (/^https?:$/.test(url.protocol) && !['127.0.0.1', COGNITO_HOST].includes(url.hostname)) escaped.push(request.url());
   });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
+  await cognito?.stop();
   await site?.stop();
   await moto?.stop();
   await db?.stop();
@@ -118,6 +142,47 @@ afterEach(() => {
 });
 
 const status = () => page.locator('#status');
+
+/**
+ * An HTTPS endpoint on 127.0.0.1 that passes Cognito's JSON API calls to moto and answers CORS as
+ * Cognito's endpoint does for a browser (any origin). Its certificate is made with openssl for the run.
+ */
+async function startCognitoEndpoint(motoUrl: string, onCall: (action: string) => void) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-endpoint-'));
+  const made = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${COGNITO_HOST}`, '-keyout', `${dir}/key.pem`, '-out', `${dir}/cert.pem`],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'POST' };
+  const server = https.createServer({ key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) }, async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    if (req.method === 'OPTIONS') {
+      res.writeHead(200, cors).end();
+      return;
+    }
+    const target = String(req.headers['x-amz-target'] ?? '');
+    onCall(target.split('.').pop()!);
+    const answer = await fetch(`${motoUrl}/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
+      body: Buffer.concat(chunks).toString('utf8'),
+    });
+    res.writeHead(answer.status, { ...cors, 'Content-Type': 'application/x-amz-json-1.1' });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 test('the home page asks the FAQ micro-service, across origins, without signing in', async () => {
   await page.goto(`${site.siteUrl}/index.html`);

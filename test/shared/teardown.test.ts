@@ -10,6 +10,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elasticbeanstalk from 'aws-cdk-lib/aws-elasticbeanstalk';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as emr from 'aws-cdk-lib/aws-emr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -150,6 +151,20 @@ const CASES: Record<string, Case> = {
     refusal:
       /\/Task\/Resource \(AWS::ECS::TaskDefinition\) lets container "web" create its log group at run time \(awslogs-create-group\), outside the stack, and it outlives the lab\. Log to a log group the stack owns/,
   },
+  'Elastic Beanstalk log streaming kept after the environment': {
+    build: (scope, bad) =>
+      new elasticbeanstalk.CfnEnvironment(scope, 'Env', {
+        applicationName: 'app',
+        solutionStackName: '64bit Amazon Linux 2023 v6.6.0 running Node.js 22',
+        optionSettings: [
+          { namespace: 'aws:elasticbeanstalk:cloudwatch:logs', optionName: 'StreamLogs', value: 'true' },
+          { namespace: 'aws:elasticbeanstalk:cloudwatch:logs', optionName: 'DeleteOnTerminate', value: bad ? 'false' : 'true' },
+          { namespace: 'aws:elasticbeanstalk:cloudwatch:logs:health', optionName: 'HealthStreamingEnabled', value: bad ? 'true' : 'false' },
+        ],
+      }),
+    refusal:
+      /\/Env \(AWS::ElasticBeanstalk::Environment\) streams instance logs to CloudWatch Logs \(aws:elasticbeanstalk:cloudwatch:logs StreamLogs\), so Elastic Beanstalk creates \/aws\/elasticbeanstalk\/<environment>\/\.\.\. log groups outside the stack, and they outlive the lab\. Turn StreamLogs off, or set DeleteOnTerminate to true/,
+  },
   "a Lambda function's logRetention": {
     build: (scope, bad) =>
       new lambda.Function(scope, 'Fn', {
@@ -212,6 +227,7 @@ test('every case done right synthesizes, in one stack', () => {
     'AWS::ApiGateway::Stage',
     'AWS::ECS::TaskDefinition',
     'AWS::Lambda::Function',
+    'AWS::ElasticBeanstalk::Environment',
   ]) {
     expect({ type, present: types.has(type) }).toEqual({ type, present: true });
   }

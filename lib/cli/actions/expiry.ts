@@ -152,6 +152,11 @@ export interface ExtendResult {
   readonly to: Date;
 }
 
+/** `hours` from `now`, rounded up to the minute as the deploy rounds: where `labs extend` moves the expiry. */
+export function extendedTime(hours: number, now: Date): Date {
+  return new Date(computeExpiry(now, hours).ExpiresAt);
+}
+
 /**
  * Moves the stack's expiry to `hours` from `now` (rounded up to the minute, as the deploy does), in place:
  * UpdateSchedule with all the fields GetSchedule gave. Its retries move too, keeping their distance from
@@ -159,7 +164,7 @@ export interface ExtendResult {
  * leaves the expiry where it was rather than a retry before it.
  */
 export async function extendExpiry(session: AwsSession, schedule: ExpirySchedule, hours: number, now: Date = new Date()): Promise<ExtendResult> {
-  const to = new Date(computeExpiry(now, hours).ExpiresAt);
+  const to = extendedTime(hours, now);
   const moves = [
     ...(schedule.retries ?? []).map((retry) => {
       const offset = retry.at && schedule.at ? retry.at.getTime() - schedule.at.getTime() : EXPIRY_RETRY_HOURS * 3_600_000;

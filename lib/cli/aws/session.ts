@@ -11,8 +11,10 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticBeanstalkClient } from '@aws-sdk/client-elastic-beanstalk';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EMRClient } from '@aws-sdk/client-emr';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -96,6 +98,8 @@ export class AwsSession {
   get scheduler() { return this.client('scheduler', (c) => new SchedulerClient(c)); }
   get tagging() { return this.client('tagging', (c) => new ResourceGroupsTaggingAPIClient(c)); }
   get sts() { return this.client('sts', (c) => new STSClient(c)); }
+  get elasticBeanstalk() { return this.client('elasticbeanstalk', (c) => new ElasticBeanstalkClient(c)); }
+  get dynamoDb() { return this.client('dynamodb', (c) => new DynamoDBClient(c)); }
 
   /** The region the clients use, as the SDK resolved it (fails with the SDK's "Region is missing" error). */
   region(): Promise<string> {

@@ -1,8 +1,10 @@
-/** What the AWS commands share: the `--region` option, the session, and one-line errors. */
+/** What the commands share: the `--region` and `-c` options, the session, and one-line errors. */
 import { Command, InvalidArgumentError } from 'commander';
 import { TTL_HOURS } from '../../shared/settings';
 import { toCliError } from '../aws/errors';
 import { AwsSession } from '../aws/session';
+import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 
 /** Options every AWS command accepts. */
 export interface RegionOption {
@@ -47,4 +49,36 @@ export async function withSession<T>(options: RegionOption, body: (session: AwsS
 /** The dry-run line every planning command ends with. */
 export function dryRunLine(command: string): string {
   return `Dry run: nothing was changed. To do it, run: labs ${command} --yes`;
+}
+
+/** A context key as cdk takes it: anything but `=` and whitespace (CDK's own keys have `:`, `@`, `/`). */
+const CONTEXT_KEY = /^[^=\s]+$/;
+
+/**
+ * Parses one `-c key=value` and adds it to those given before, so `-c` repeats (`-c a=1 -c b=2`) and takes
+ * exactly one value each time: a variadic `-c <key=value...>` would swallow the stack names that follow it
+ * (`labs cost -c phase=split MicroservicesLabStack`). A value without `=` is refused, naming it.
+ */
+export function parseContext(value: string, previous: readonly string[] = []): string[] {
+  const eq = value.indexOf('=');
+  if (eq <= 0 || !CONTEXT_KEY.test(value.slice(0, eq))) {
+    throw new InvalidArgumentError(`"${value}" is not a setting: write key=value, one per -c (e.g. -c phase=split -c ttlHours=8).`);
+  }
+  return [...previous, value];
+}
+
+/** Adds the repeatable `-c, --context <key=value>` option (cdk's settings for a synth) to a command. */
+export function withContext(command: Command, what = 'a setting for the synth'): Command {
+  return command.option('-c, --context <key=value>', `${what}, as with cdk -c; repeat it for more (-c phase=split -c ttlHours=8)`, parseContext, []);
+}
+
+/** `-c` sets a synth's settings, so it means nothing with templates already synthesized: refused, not ignored. */
+export function refuseContextWithTemplates(context: readonly string[] | undefined, templatesOption: string): void {
+  if (context?.length) {
+    throw new CliError(
+      `-c ${context[0]} cannot be used with ${templatesOption}: the templates are already synthesized. ` +
+        `Synthesize them with the settings (npx cdk synth -c ${context[0]} --output <dir>), or leave out ${templatesOption}.`,
+      EXIT.usage,
+    );
+  }
 }

@@ -5,7 +5,9 @@ import { Command } from 'commander';
 import { readTemplates, selectStacks, synthesize } from '../assembly';
 import { StackEstimate, estimateStack } from '../cost/estimate';
 import { formatEstimates } from '../cost/format';
+import { toJson } from '../format';
 import { PRICE_TABLE } from '../pricing';
+import { refuseContextWithTemplates, withContext } from './common';
 
 /** The project checkout the `labs` command runs from (two folders above lib/cli/commands). */
 export const PROJECT_DIR = path.resolve(__dirname, '..', '..', '..');
@@ -20,6 +22,7 @@ export interface CostOptions {
 export function estimateStacks(names: readonly string[], options: CostOptions, projectDir = PROJECT_DIR): StackEstimate[] {
   let dir = options.templates;
   let temporary: string | undefined;
+  if (dir) refuseContextWithTemplates(options.context, '--templates');
   if (!dir) {
     temporary = fs.mkdtempSync(path.join(os.tmpdir(), 'labs-cost-'));
     dir = temporary;
@@ -34,16 +37,18 @@ export function estimateStacks(names: readonly string[], options: CostOptions, p
 
 export function costReport(estimates: readonly StackEstimate[], json: boolean): string {
   if (!json) return formatEstimates(estimates);
-  return JSON.stringify({ region: PRICE_TABLE.region, currency: PRICE_TABLE.currency, stacks: estimates }, null, 2);
+  return toJson({ region: PRICE_TABLE.region, currency: PRICE_TABLE.currency, stacks: estimates });
 }
 
 export function registerCost(program: Command): void {
-  program
-    .command('cost')
-    .description('Estimated cost per hour of each lab stack while it sits deployed and idle, from its synthesized template (no AWS credentials).')
-    .argument('[stack...]', 'stack names (default: every stack of the app)')
-    .option('--templates <dir>', 'read templates from this folder (cdk synth --output <dir>) instead of synthesizing')
-    .option('-c, --context <key=value...>', 'settings for the synth, as with cdk -c (e.g. -c staticSiteHosting=website)')
+  withContext(
+    program
+      .command('cost')
+      .description('Estimated cost per hour of each lab stack while it sits deployed and idle, from its synthesized template (no AWS credentials).')
+      .argument('[stack...]', 'stack names (default: every stack of the app)')
+      .option('--templates <dir>', 'read templates from this folder (cdk synth --output <dir>) instead of synthesizing'),
+    'a setting for the synth (e.g. -c staticSiteHosting=website)',
+  )
     .option('--json', 'print JSON for scripts')
     .addHelpText(
       'after',

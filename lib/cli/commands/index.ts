@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCompare } from './compare';
 import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
 import { registerDiagram } from './diagram';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerSweep,
   registerResults,
   registerCost,
+  registerCompare,
   registerReview,
   registerDiagram,
 ];

@@ -2,10 +2,12 @@ import * as fs from 'fs';
 import { Command } from 'commander';
 import { readTemplates, selectStacks, synthesize } from '../assembly';
 import { CliError } from '../errors';
+import { EXIT } from '../exit-codes';
 import { cfnLint, Linter } from '../review/lint';
 import { ReviewDeps, npmCi, withReviewSides } from '../review/git';
 import { destructiveCount, renderReview, reviewStacks } from '../review/report';
 import { PROJECT_DIR } from './cost';
+import { refuseContextWithTemplates, withContext } from './common';
 
 export interface ReviewOptions {
   readonly base: string;
@@ -18,8 +20,8 @@ export interface ReviewOptions {
   readonly cfnLint?: boolean;
 }
 
-/** The exit status of `--fail-on-destroy` when the change destroys or replaces something. */
-export const DESTRUCTIVE_EXIT = 2;
+/** The exit status of `--fail-on-destroy` when the change destroys or replaces something (the README's table). */
+export const DESTRUCTIVE_EXIT = EXIT.destructiveChange;
 
 const DEFAULT_DEPS: ReviewDeps = { synth: synthesize, install: npmCi };
 
@@ -39,11 +41,12 @@ export async function runReview(
     const base = readTemplates(baseDir);
     const names = selectStacks([...head, ...base.filter((b) => !head.some((h) => h.name === b.name))], stackNames).map((s) => s.name);
     const pick = <T extends { name: string }>(stacks: T[]) => stacks.filter((s) => names.includes(s.name));
-    return reviewStacks(options.base, pick(base), pick(head), linter);
+    return reviewStacks(options.base, pick(base), pick(head), linter, stackNames);
   };
   let review;
   if (options.baseTemplates || options.templates) {
     if (!options.baseTemplates || !options.templates) throw new CliError('--base-templates and --templates go together');
+    refuseContextWithTemplates(options.context, options.templates ? '--templates' : '--base-templates');
     review = compare(options.baseTemplates, options.templates);
   } else {
     review = await withReviewSides(projectDir, options.base, options.context ?? [], deps, (sides) => compare(sides.baseOut, sides.headOut));
@@ -59,14 +62,14 @@ export async function runReview(
 }
 
 export function registerReview(program: Command): void {
-  program
+  const command = program
     .command('review')
     .description('Markdown report of what the working tree changes in each stack against a git ref: resources, IAM, security groups, hourly cost, cdk-nag and cfn-lint findings (no AWS credentials).')
     .argument('[stack...]', 'stack names (default: every stack)')
     .requiredOption('--base <git-ref>', 'the commit to compare with, e.g. origin/main (synthesized in a temporary git worktree)')
     .option('--fail-on-destroy', `exit with status ${DESTRUCTIVE_EXIT} when anything is destroyed or replaced`)
-    .option('-o, --output <file>', 'write the report to this file instead of stdout')
-    .option('-c, --context <key=value...>', 'settings for both synths, as with cdk -c')
+    .option('-o, --output <file>', 'write the report to this file instead of stdout');
+  withContext(command, 'a setting for both synths')
     .option('--base-templates <dir>', 'compare this synthesized folder (the base) ...')
     .option('--templates <dir>', '... with this one (the change), instead of synthesizing')
     .option('--no-cfn-lint', 'do not run cfn-lint')

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ExpiryInfo, buildStatus, renderStatus } from '../status';
 import { ExpiryScheduleMissing, findExpirySchedule } from '../actions/expiry';
 import { loadInventory } from '../inventory';
+import { toJson } from '../format';
 import { io } from '../io';
 import { RegionOption, withRegion, withSession } from './common';
 
@@ -30,7 +31,7 @@ export function registerStatus(program: Command): void {
         }
       }
       const report = buildStatus(inventory, expiries, new Date());
-      io.out(options.json ? JSON.stringify(report, null, 2) : renderStatus(report));
+      io.out(options.json ? toJson(report) : renderStatus(report));
     });
   });
 }

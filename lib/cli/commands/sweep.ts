@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { TAG_KEYS } from '../../shared/tags';
+import { beanstalkStorageNote } from '../actions/beanstalk-storage';
 import { describeResource, executeSweep, SweepOutcome } from '../actions/sweep';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
@@ -32,6 +33,8 @@ export function registerSweep(program: Command): void {
       const inventory = await loadInventory(session);
       const plan = planSweep(inventory.resources, inventory.live);
       io.out(`Account ${inventory.account}, region ${inventory.region}.`);
+      // What Elastic Beanstalk keeps outside every stack, said rather than swept (see the module).
+      for (const line of await beanstalkStorageNote(session, inventory.region, inventory.account)) io.out(line);
       const owned = plan.kept.length;
       if (!plan.sweep.length) {
         io.out(`Nothing to sweep: ${owned ? `all ${plural(owned, 'tagged resource')} belong to live stacks` : 'no resource carries the labs\' tags'}.`);

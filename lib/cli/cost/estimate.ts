@@ -80,7 +80,7 @@ const HOURLY_NOT_IN_TABLE = new Set([
   'AWS::EC2::TransitGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::TransitGatewayVpcAttachment',
   'AWS::EC2::VPNConnection', 'AWS::EC2::Host', 'AWS::EC2::CapacityReservation', 'AWS::EC2::SpotFleet', 'AWS::EC2::EC2Fleet',
   'AWS::Kinesis::Stream', 'AWS::GlobalAccelerator::Accelerator', 'AWS::NetworkFirewall::Firewall', 'AWS::MWAA::Environment',
-  'AWS::AppRunner::Service', 'AWS::ElasticBeanstalk::Environment', 'AWS::FSx::FileSystem', 'AWS::Batch::ComputeEnvironment',
+  'AWS::AppRunner::Service', 'AWS::FSx::FileSystem', 'AWS::Batch::ComputeEnvironment',
   'AWS::DirectoryService::MicrosoftAD', 'AWS::DirectoryService::SimpleAD', 'AWS::ECS::TaskSet', 'AWS::Cloud9::EnvironmentEC2',
   'AWS::DMS::ReplicationInstance', 'AWS::Route53Resolver::ResolverEndpoint', 'AWS::Lightsail::Instance',
 ]);
@@ -117,6 +117,8 @@ const FREE_TYPES = new Set([
   'AWS::EMR::SecurityConfiguration', 'AWS::EMR::Step', 'AWS::Scheduler::ScheduleGroup',
   'AWS::ServiceDiscovery::Service', 'AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Events::EventBusPolicy',
   'AWS::SecretsManager::SecretTargetAttachment', 'AWS::SecretsManager::RotationSchedule',
+  // Elastic Beanstalk charges nothing of its own; an environment is priced by what it creates (below).
+  'AWS::ElasticBeanstalk::Application', 'AWS::ElasticBeanstalk::ApplicationVersion', 'AWS::ElasticBeanstalk::ConfigurationTemplate',
 ]);
 
 /** Prefixes of resource types that are free: IAM, and every custom resource (its function is counted). */
@@ -217,6 +219,8 @@ function billableParts(
       return ecsService(reader, props, notes);
     case 'AWS::EC2::Volume':
       return ebsVolume(reader, props);
+    case 'AWS::ElasticBeanstalk::Environment':
+      return beanstalkEnvironment(reader, props, notes);
     case 'AWS::EC2::VPCEndpoint':
       return vpcEndpoint(reader, props);
     case 'AWS::KMS::Key':
@@ -555,6 +559,86 @@ function emrInstanceFleetConfig(reader: TemplateReader, props: Record<string, un
   const cluster = emrClusterOf(reader, props.ClusterId);
   const role = (reader.string(props.InstanceFleetType) ?? 'task').toLowerCase();
   return emrNodeParts(reader, emrFleet(reader, role, props, notes), emrClusterPublicIp(reader, cluster), emrRootVolume(reader, cluster));
+}
+
+// --- Elastic Beanstalk ----------------------------------------------------------------------------------------
+
+/**
+ * An Elastic Beanstalk environment bills nothing itself ("There is no additional charge for Elastic
+ * Beanstalk. You pay for AWS resources", https://aws.amazon.com/elasticbeanstalk/pricing/): it is priced
+ * by what it creates, read from its option settings
+ * (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html):
+ * - its instances: `aws:ec2:instances` InstanceTypes (the first type), one for a `SingleInstance`
+ *   environment, else the Auto Scaling group's MinSize (a worker tier counts the same way);
+ * - each instance's root volume, from `aws:autoscaling:launchconfiguration` RootVolumeType and RootVolumeSize;
+ * - a public IPv4 address per instance: AssociatePublicIpAddress "has no effect on a single-instance
+ *   environment, which always has a single Amazon EC2 instance with an Elastic IP address"; a load-balanced
+ *   one follows `aws:ec2:vpc` AssociatePublicIpAddress;
+ * - for a load-balanced web server environment, its load balancer (`LoadBalancerType`, default classic) and,
+ *   when public, one address per subnet in `ELBSubnets`.
+ * What the settings leave to the platform (an instance type, a volume size, subnets) is unpriced, with why.
+ */
+function beanstalkEnvironment(reader: TemplateReader, props: Record<string, unknown>, notes: string[]): Counted[] {
+  const settings = reader.list(props.OptionSettings) ?? [];
+  const option = (namespace: string, name: string): unknown => {
+    for (const s of settings) {
+      const o = reader.object(s);
+      if (o && reader.string(o.Namespace) === namespace && reader.string(o.OptionName) === name) return o.Value;
+    }
+    return undefined;
+  };
+  const text = (namespace: string, name: string) => reader.string(option(namespace, name));
+  /** How many items a comma-separated option holds, literal or an `Fn::Join` on ','. */
+  const itemCount = (value: unknown): number | undefined => {
+    const literal = reader.string(value);
+    if (literal !== undefined) return literal.split(',').filter((x) => x.trim() !== '').length;
+    const join = reader.object(value) === undefined && value && typeof value === 'object' ? (value as Record<string, unknown>)['Fn::Join'] : undefined;
+    if (Array.isArray(join) && join[0] === ',' && Array.isArray(join[1])) return join[1].length;
+    return undefined;
+  };
+
+  const tier = reader.string(reader.object(props.Tier)?.Name) ?? 'WebServer';
+  const single = text('aws:elasticbeanstalk:environment', 'EnvironmentType') === 'SingleInstance';
+  const loadBalanced = !single && tier === 'WebServer';
+  let count: number | undefined = 1;
+  if (!single) {
+    count = reader.number(option('aws:autoscaling:asg', 'MinSize') ?? 1);
+    const max = reader.number(option('aws:autoscaling:asg', 'MaxSize') ?? 4); // Elastic Beanstalk's default MaxSize is 4
+    notes.push(`${count ?? 'MinSize'} instance(s) at the Auto Scaling group's MinSize` + (count !== undefined && max !== undefined && max > count ? ` (up to ${max} while it scales out)` : ''));
+  } else notes.push('a single-instance environment: one instance with an Elastic IP, no load balancer');
+  if (count === undefined) return [unpricedPart('EC2 instances of the environment', 'MinSize not known from the template')];
+
+  const parts: Counted[] = [];
+  const instanceType =
+    text('aws:ec2:instances', 'InstanceTypes')?.split(',')[0].trim() || text('aws:autoscaling:launchconfiguration', 'InstanceType');
+  if (instanceType) parts.push({ item: { kind: 'ec2-instance', instanceType }, count });
+  else parts.push(unpricedPart('EC2 instances of the environment', 'no InstanceTypes option: the platform chooses the type', count));
+
+  if (single) parts.push({ item: { kind: 'public-ipv4' }, count: 1 });
+  else {
+    const associate = reader.boolean(option('aws:ec2:vpc', 'AssociatePublicIpAddress'));
+    if (associate === true) parts.push({ item: { kind: 'public-ipv4' }, count });
+    else if (associate === undefined) parts.push(unpricedPart('public IPv4 of each instance', 'AssociatePublicIpAddress not set: it depends on the subnets', count));
+  }
+
+  const volumeType = text('aws:autoscaling:launchconfiguration', 'RootVolumeType');
+  const volumeSize = reader.number(option('aws:autoscaling:launchconfiguration', 'RootVolumeSize'));
+  if (volumeType && volumeSize !== undefined) parts.push({ item: { kind: 'ebs-volume', volumeType, sizeGb: volumeSize }, count });
+  else parts.push(unpricedPart('root EBS volume of each instance', 'RootVolumeType or RootVolumeSize not set: they come from the platform', count));
+
+  if (loadBalanced) {
+    const type = (text('aws:elasticbeanstalk:environment', 'LoadBalancerType') ?? 'classic') as 'application' | 'network' | 'classic';
+    parts.push({ item: { kind: 'load-balancer', type }, count: 1 });
+    if ((text('aws:ec2:vpc', 'ELBScheme') ?? 'public') === 'public' && type !== 'network') {
+      const zones = itemCount(option('aws:ec2:vpc', 'ELBSubnets'));
+      if (zones === undefined) parts.push(unpricedPart('public IPv4 addresses of the load balancer (one per Availability Zone)', 'ELBSubnets not known from the template'));
+      else {
+        notes.push(`its ${type} load balancer is internet-facing in ${zones} subnet(s): one public IPv4 address each`);
+        parts.push({ item: { kind: 'public-ipv4' }, count: zones });
+      }
+    }
+  }
+  return parts;
 }
 
 // --- Networking -------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
  */
 
 import { PLUMBING_METADATA } from '../../shared/plumbing';
+import { estimateStack } from '../cost/estimate';
 import { CfnResource, CfnTemplate } from '../cost/resolve';
 
 export type { CfnTemplate } from '../cost/resolve';
@@ -82,14 +83,35 @@ const SHOWN: Record<string, { kind: NodeKind; what: string }> = {
   'AWS::ECS::Service': { kind: 'compute', what: 'ECS service' },
   'AWS::Lambda::Function': { kind: 'compute', what: 'Lambda function' },
   'AWS::EMR::Cluster': { kind: 'compute', what: 'EMR cluster' },
+  'AWS::ElasticBeanstalk::Environment': { kind: 'compute', what: 'Elastic Beanstalk environment' },
   'AWS::S3::Bucket': { kind: 'data', what: 'S3 bucket' },
   'AWS::DynamoDB::Table': { kind: 'data', what: 'DynamoDB table' },
   'AWS::DynamoDB::GlobalTable': { kind: 'data', what: 'DynamoDB table' },
   'AWS::ECR::Repository': { kind: 'data', what: 'ECR repository' },
   'AWS::SecretsManager::Secret': { kind: 'data', what: 'secret' },
   'AWS::SSM::Parameter': { kind: 'data', what: 'SSM parameter' },
+  'AWS::SNS::Topic': { kind: 'data', what: 'SNS topic' },
   'AWS::CloudFormation::WaitCondition': { kind: 'deploy', what: 'wait condition' },
   'Custom::CDKBucketDeployment': { kind: 'deploy', what: 'deployment of files' },
+};
+
+/**
+ * Types drawn because they expose something to the outside world, whatever they cost: a public address, a
+ * URL, the way out of private subnets. (Everything that bills by the hour is drawn too; see `billsOrExposes`.)
+ */
+const EXPOSES: Record<string, { kind: NodeKind; what: string }> = {
+  'AWS::EC2::NatGateway': { kind: 'entry', what: 'NAT gateway' },
+  'AWS::EC2::EIP': { kind: 'entry', what: 'Elastic IP address' },
+  'AWS::Lambda::Url': { kind: 'entry', what: 'Lambda function URL' },
+};
+
+/** How a resource drawn only because it bills reads, when the type is not in `SHOWN`. */
+const BILLING_WHAT: Record<string, { kind: NodeKind; what: string }> = {
+  'AWS::KMS::Key': { kind: 'data', what: 'KMS key' },
+  'AWS::EC2::Volume': { kind: 'data', what: 'EBS volume' },
+  'AWS::EC2::VPCEndpoint': { kind: 'entry', what: 'VPC endpoint' },
+  'AWS::RDS::DBInstance': { kind: 'data', what: 'RDS database' },
+  'AWS::RDS::DBCluster': { kind: 'data', what: 'RDS cluster' },
 };
 
 /** Plumbing in words, when it is shown. */
@@ -117,11 +139,15 @@ const FOLDED_INTO: Record<string, (p: Record<string, any>) => unknown> = {
   'AWS::ElasticLoadBalancingV2::Listener': (p) => p.LoadBalancerArn,
   'AWS::ElasticLoadBalancingV2::ListenerRule': (p) => p.ListenerArn,
   'AWS::S3::BucketPolicy': (p) => p.Bucket,
+  // A bucket's event notifications (aws-cdk-lib puts them with a helper): drawn as the bucket invoking.
+  'Custom::S3BucketNotifications': (p) => p.BucketName,
   'AWS::Cognito::UserPoolClient': (p) => p.UserPoolId,
   'AWS::Cognito::UserPoolDomain': (p) => p.UserPoolId,
   'AWS::EMR::Step': (p) => p.JobFlowId,
   'AWS::EMR::InstanceGroupConfig': (p) => p.JobFlowId,
   'AWS::CloudFormation::WaitConditionHandle': () => undefined,
+  'AWS::SNS::Subscription': (p) => p.TopicArn,
+  'AWS::SNS::TopicPolicy': (p) => p.Topics,
 };
 
 /** Plumbing types drawn as nodes when plumbing is shown. */
@@ -164,9 +190,10 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
 
   // 1. Which resources are nodes, and which node every other resource belongs to.
   const shown = new Set<string>();
+  const extra = billsOrExposes(stack, template, ids);
   for (const id of ids) {
     const type = resources[id].Type;
-    const drawable = SHOWN[type] || isDeployStep(type) || PLUMBING_SHOWN.has(type);
+    const drawable = SHOWN[type] || isDeployStep(type) || PLUMBING_SHOWN.has(type) || extra.has(id);
     if (drawable && (options.showPlumbing || !plumbing(id))) shown.add(id);
   }
   const ownerCache = new Map<string, string | undefined>();
@@ -262,6 +289,10 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
       edges.add(INTERNET, id, r.Type === 'AWS::Cognito::UserPool' ? 'sign-up, sign-in' : 'HTTPS');
     }
     if (r.Type === 'AWS::S3::Bucket' && (r.Properties as any)?.WebsiteConfiguration) edges.add(INTERNET, id, 'HTTP website');
+    if (r.Type === 'AWS::Lambda::Url') edges.add(INTERNET, id, 'HTTPS');
+    if (r.Type === 'AWS::EC2::NatGateway' && (r.Properties as any)?.ConnectivityType !== 'private') edges.add(id, INTERNET, 'outbound');
+    // A web server environment's security groups are Elastic Beanstalk's, outside the template: it opens HTTP.
+    if (r.Type === 'AWS::ElasticBeanstalk::Environment' && ((r.Properties as any)?.Tier?.Name ?? 'WebServer') === 'WebServer') edges.add(INTERNET, id, 'HTTP 80');
   }
 
   // 7. Network groups: VPCs, and the subnet a node sits in when it names exactly one.
@@ -281,14 +312,17 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     }
   }
 
+  const generic = (type: string) => EXPOSES[type] ?? BILLING_WHAT[type];
   const nodes: DiagramNode[] = [...shown].map((id) => ({
     id,
-    what: SHOWN[resources[id].Type]?.what ?? PLUMBING_WHAT[resources[id].Type] ?? describeType(resources[id].Type),
+    what: SHOWN[resources[id].Type]?.what ?? generic(resources[id].Type)?.what ?? PLUMBING_WHAT[resources[id].Type] ?? describeType(resources[id].Type),
     name: pathOf(id),
-    kind: plumbing(id) ? 'plumbing' : SHOWN[resources[id].Type]?.kind ?? (isDeployStep(resources[id].Type) ? 'deploy' : 'plumbing'),
+    kind: plumbing(id)
+      ? 'plumbing'
+      : SHOWN[resources[id].Type]?.kind ?? generic(resources[id].Type)?.kind ?? (isDeployStep(resources[id].Type) ? 'deploy' : extra.has(id) ? 'compute' : 'plumbing'),
     group: groupOf.get(id),
   }));
-  if (edges.list().some((e) => e.from === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
+  if (edges.list().some((e) => e.from === INTERNET || e.to === INTERNET)) nodes.push({ id: INTERNET, what: 'Internet', name: 'students, browsers, clients', kind: 'external' });
 
   const nodeIds = new Set(nodes.map((n) => n.id));
   const foldedInto: Record<string, string> = {};
@@ -303,6 +337,26 @@ export function templateToDiagram(stack: string, template: CfnTemplate, options:
     edges: edges.list().filter((e) => nodeIds.has(e.from) && nodeIds.has(e.to)),
     groups: groups.sort((a, b) => compare(a.id, b.id)),
   };
+}
+
+/**
+ * Resources drawn whatever their type, so that a change cannot add cost or exposure the diagram does not show
+ * (a NAT gateway added in a pull request appears): every resource `labs cost` finds billing by the hour, priced
+ * or not (a type it does not know counts), and the types in `EXPOSES`. Left out: what folds into a drawn
+ * resource (an EMR instance group into its cluster), and an Elastic IP that a NAT gateway uses (it is the
+ * gateway's address).
+ */
+function billsOrExposes(stack: string, template: CfnTemplate, ids: readonly string[]): Set<string> {
+  const resources = template.Resources ?? {};
+  const hourly = estimateStack(stack, template).resources.filter((r) => r.lines.length).map((r) => r.logicalId);
+  const natAddresses = new Set(
+    ids.filter((id) => resources[id].Type === 'AWS::EC2::NatGateway').flatMap((id) => refTargets((resources[id].Properties as any)?.AllocationId, resources)),
+  );
+  return new Set(
+    [...hourly, ...ids.filter((id) => EXPOSES[resources[id].Type])].filter(
+      (id) => resources[id] && !FOLDED_INTO[resources[id].Type] && !natAddresses.has(id) && !SHOWN[resources[id].Type],
+    ),
+  );
 }
 
 /** Code-unit order, the same on every machine (`localeCompare` depends on the locale). */
@@ -380,7 +434,10 @@ function isLogOrIam(type: string): boolean {
 
 /** A lab's own custom resource (seeding a table, say) is a deploy-time step worth showing. */
 function isDeployStep(type: string): boolean {
-  return (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') && type !== 'Custom::S3AutoDeleteObjects' && type !== 'Custom::LabExpiryTime';
+  return (
+    (type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource') &&
+    !['Custom::S3AutoDeleteObjects', 'Custom::LabExpiryTime', 'Custom::S3BucketNotifications'].includes(type)
+  );
 }
 
 /** `AWS::Foo::Bar` -> `Foo Bar`; `Custom::SeedFaq` -> `deploy-time step SeedFaq`. */
@@ -418,7 +475,23 @@ function referenceLabel(from: CfnResource, to: CfnResource): string {
     return method ? `${method} invokes` : 'invokes';
   }
   if (from.Type === 'AWS::ApiGateway::Authorizer') return 'authorizes with';
+  if (from.Type === 'Custom::S3BucketNotifications') return notificationLabel(from);
   return '';
+}
+
+/** `invokes on new *.jpg, *.png`: what a bucket's event notifications send, and for which keys. */
+function notificationLabel(resource: CfnResource): string {
+  const config = (resource.Properties as any)?.NotificationConfiguration ?? {};
+  const entries: any[] = [...(config.LambdaFunctionConfigurations ?? []), ...(config.QueueConfigurations ?? []), ...(config.TopicConfigurations ?? [])];
+  const events = [...new Set(entries.flatMap((e) => e.Events ?? []))] as string[];
+  const what = events.every((e) => e.startsWith('s3:ObjectCreated:')) ? 'new' : events.every((e) => e.startsWith('s3:ObjectRemoved:')) ? 'deleted' : 'changed';
+  const keys = entries.map((e) => {
+    const rules: any[] = e.Filter?.Key?.FilterRules ?? [];
+    const prefix = rules.find((r) => r.Name === 'prefix')?.Value ?? '';
+    const suffix = rules.find((r) => r.Name === 'suffix')?.Value ?? '';
+    return prefix || suffix ? `${prefix}*${suffix}` : undefined;
+  });
+  return keys.some((k) => k === undefined) ? `invokes on ${what} objects` : `invokes on ${what} ${[...new Set(keys)].join(', ')}`;
 }
 
 /** The path patterns a listener rule forwards, or `default` for a listener's default action. */
@@ -519,6 +592,9 @@ function rolesOfNodes(ids: readonly string[], resources: Record<string, CfnResou
       : r.Type === 'AWS::AutoScaling::AutoScalingGroup' ? [p.LaunchTemplate, p.MixedInstancesPolicy]
       : r.Type === 'AWS::ECS::Service' ? p.TaskDefinition
       : r.Type === 'AWS::EMR::Cluster' ? p.JobFlowRole
+      // An Elastic Beanstalk environment's instances act with the profile its option settings name.
+      : r.Type === 'AWS::ElasticBeanstalk::Environment'
+        ? (p.OptionSettings ?? []).filter((o: any) => o?.Namespace === 'aws:autoscaling:launchconfiguration' && o?.OptionName === 'IamInstanceProfile').map((o: any) => o.Value)
       : undefined;
     const roles = [...new Set(rolesIn(value))];
     if (roles.length) result.set(id, roles);

@@ -9,6 +9,11 @@
  * - a lab stack's resource list holds its id or ARN.
  * "Exists" means any status but DELETE_COMPLETE, lab stack or not: a stack that failed to delete still owns
  * its resources, and `labs destroy` is the command for those.
+ *
+ * And a resource no live stack owns is a leftover (swept) only when it carries the project tag and a
+ * non-empty stack tag names the lab stack it came from. The project tag alone proves nothing: the README
+ * offers it for cost reports, so a course's own shared bucket may carry it; and an instance with no stack
+ * tag, or an empty one, cannot be tied to a lab that is gone. Those are never swept, whatever else they carry.
  */
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../shared/tags';
 import { LabResource, ResourceKind } from './resources';
@@ -21,14 +26,21 @@ export interface LiveStacks {
   readonly physicalIds: ReadonlyMap<string, string>;
 }
 
-/** The stack a resource names in its tags (ours, then CloudFormation's), if any. */
+/** CloudFormation's own tag on what a stack creates: the stack's name. */
+export const CFN_STACK_TAG = 'aws:cloudformation:stack-name';
+
+/** The stack a resource names in its tags (ours, then CloudFormation's), if either is non-empty. */
 export function stackTagOf(resource: LabResource): string | undefined {
-  return resource.tags[TAG_KEYS.stack] ?? resource.tags['aws:cloudformation:stack-name'];
+  for (const key of [TAG_KEYS.stack, CFN_STACK_TAG]) {
+    const value = resource.tags[key]?.trim();
+    if (value) return value;
+  }
+  return undefined;
 }
 
 /** The live stack that owns the resource, or undefined if none does. */
 export function ownerOf(resource: LabResource, live: LiveStacks): string | undefined {
-  for (const name of [resource.tags[TAG_KEYS.stack], resource.tags['aws:cloudformation:stack-name']]) {
+  for (const name of [resource.tags[TAG_KEYS.stack]?.trim(), resource.tags[CFN_STACK_TAG]?.trim()]) {
     if (name && live.names.has(name)) return name;
   }
   // An ECS cluster's physical id is its name; every other kind's is its id or ARN.
@@ -84,10 +96,14 @@ export interface SweepScope {
   readonly stacks?: ReadonlySet<string>;
 }
 
+/** Why a resource without a usable stack tag stays: nothing ties it to a lab that is gone. */
+export const NO_STACK_TAG_REASON = `no ${TAG_KEYS.stack} or ${CFN_STACK_TAG} tag naming a deleted lab stack: not provably a lab's leftover`;
+
 /**
- * Decides, for every tagged resource, whether it is swept: only resources that carry the project tag, that
- * no live stack owns, and that are not managed by another resource being found (an EMR node goes with its
- * cluster, an Auto Scaling instance with its group, a service's task with its service).
+ * Decides, for every tagged resource, whether it is swept: only resources that carry the project tag, whose
+ * non-empty stack tag names a stack that no longer exists, that no live stack owns, and that are not managed
+ * by another resource being found (an EMR node goes with its cluster, an Auto Scaling instance with its group,
+ * a service's task with its service).
  */
 export function planSweep(resources: readonly LabResource[], live: LiveStacks, scope: SweepScope = {}): SweepPlan {
   const found = new Set(resources.map((r) => `${r.kind} ${r.id}`));
@@ -105,6 +121,10 @@ export function planSweep(resources: readonly LabResource[], live: LiveStacks, s
     const owner = ownerOf(resource, live);
     if (owner) {
       kept.push({ resource, reason: `belongs to stack ${owner}` });
+      continue;
+    }
+    if (!stackTagOf(resource)) {
+      kept.push({ resource, reason: NO_STACK_TAG_REASON });
       continue;
     }
     if (resource.parent && found.has(`${resource.parent.kind} ${resource.parent.id}`)) {

@@ -35,7 +35,7 @@ import {
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ClusterState, DescribeClusterCommand, InstanceState, paginateListClusters, paginateListInstances } from '@aws-sdk/client-emr';
 import { paginateGetResources } from '@aws-sdk/client-resource-groups-tagging-api';
-import { ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../shared/tags';
 import { AwsSession } from '../aws/session';
 import { isNotFound } from '../aws/errors';
@@ -369,10 +369,34 @@ export function arnType(arn: string): string | undefined {
 /** How many object versions and delete markers `findBuckets` counts before it stops and says "more than". */
 export const BUCKET_COUNT_LIMIT = 10_000;
 
+/**
+ * The region a bucket is in, from its `LocationConstraint`: empty (null) means us-east-1 and the legacy `EU`
+ * means eu-west-1 (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html).
+ */
+export function bucketRegion(locationConstraint: string | undefined | null): string {
+  if (!locationConstraint) return 'us-east-1';
+  if (locationConstraint === 'EU') return 'eu-west-1';
+  return locationConstraint;
+}
+
+/**
+ * Buckets of the session's region. Bucket names are global and the tagging index can list a bucket of
+ * another region (S3's own ListBuckets lists every region's), so each bucket's region is read first
+ * (GetBucketLocation), and one elsewhere is left out before anything is counted, planned or deleted.
+ */
 async function findBuckets(session: AwsSession, arns: readonly TaggedArn[]): Promise<LabResource[]> {
   const out: LabResource[] = [];
+  const region = arns.length ? await session.region() : '';
   for (const { arn, tags } of arns) {
     const bucket = arn.split(':').slice(5).join(':');
+    let location: string;
+    try {
+      location = bucketRegion((await session.s3.send(new GetBucketLocationCommand({ Bucket: bucket }))).LocationConstraint);
+    } catch (err) {
+      if (isNotFound(err)) continue; // deleted since the tagging index last saw it
+      throw err;
+    }
+    if (location !== region) continue;
     let count = 0;
     let bytes = 0;
     let more = false;

@@ -50,6 +50,14 @@ export interface PriceTable {
   readonly dynamodbProvisioned: { readonly wcuHour: TablePrice; readonly rcuHour: TablePrice };
   readonly cloudwatchAlarmMonth: TablePrice;
   readonly hostedZoneMonth: TablePrice;
+  /** What serving one request costs (for `labs compare`): request fees and data transfer out, first tier. */
+  readonly perRequest: {
+    readonly s3GetPer1000: TablePrice;
+    readonly cloudfrontHttpsPer10000: TablePrice;
+    readonly cloudfrontHttpPer10000: TablePrice;
+    readonly cloudfrontTransferOutGb: TablePrice;
+    readonly internetTransferOutGb: TablePrice;
+  };
 }
 
 export type LoadBalancerType = 'application' | 'network' | 'gateway' | 'classic';
@@ -140,6 +148,8 @@ export function loadPriceTable(file: string = TABLE_FILE): PriceTable {
   each('ebsExtras', table.ebsExtras as unknown as Record<string, unknown>);
   for (const arch of ['x86_64', 'arm64'] as const) each(`fargate.${arch}`, table.fargate?.[arch] as unknown as Record<string, unknown>);
   each('dynamodbProvisioned', table.dynamodbProvisioned as unknown as Record<string, unknown>);
+  const { $comment: _comment, ...perRequest } = (table.perRequest ?? {}) as unknown as Record<string, unknown>;
+  each('perRequest', table.perRequest ? perRequest : undefined);
   for (const key of ['natGateway', 'publicIpv4', 'vpcInterfaceEndpoint', 'kmsKeyMonth', 'secretMonth', 'cloudwatchAlarmMonth', 'hostedZoneMonth'] as const) {
     check(key, table[key]);
   }

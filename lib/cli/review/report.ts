@@ -13,6 +13,9 @@ import { formatUsdPerHour } from '../pricing';
 import { LintFinding, Linter } from './lint';
 import { NagFinding, nagFindings } from './nag';
 import { reviewMermaid } from '../diagram/review';
+import { CfnResource } from '../cost/resolve';
+import { pairGenerations } from './generations';
+import { describeChanges, ValueChange, valueChanges } from './values';
 
 /** Resource types whose replacement or deletion loses what they store. */
 export const DATA_HOLDING_TYPES: ReadonlySet<string> = new Set([
@@ -28,6 +31,15 @@ export interface ResourceChangeRow {
   readonly type: string;
   /** Changed properties (for changes and replacements), with the ones that force replacement marked. */
   readonly properties: readonly string[];
+  /** Each changed property's old and new values, leaf by leaf. */
+  readonly values?: readonly { readonly property: string; readonly replaces: boolean; readonly changes: readonly ValueChange[] }[];
+  /**
+   * For replacements: what forces it, as `@aws-cdk/cloudformation-diff` knows from CloudFormation's resource
+   * specification (the properties whose update requires replacement), or a new type or logical id.
+   */
+  readonly forcedBy?: readonly string[];
+  /** For a resource replaced through a new logical id (a generation in its construct path): its old logical id. */
+  readonly previousId?: string;
   readonly holdsData: boolean;
   /** For replacements: true when CloudFormation may, rather than will, replace. */
   readonly mayReplace?: boolean;
@@ -37,6 +49,8 @@ export interface ResourceChangeRow {
 
 export interface StatementRow {
   readonly change: '+' | '-';
+  /** An added Allow statement whose actions or resources contain `*`: flagged on its own line. */
+  readonly wildcard?: boolean;
   readonly effect: string;
   readonly action: string;
   readonly resource: string;
@@ -80,6 +94,12 @@ export interface StackReview {
 export interface Review {
   readonly baseRef: string;
   readonly stacks: readonly StackReview[];
+  /**
+   * Only these stacks were reviewed (`labs review <stack...>`): a report of no change says so, rather than
+   * claiming every stack synthesizes to the same template.
+   * @default - every stack of the app
+   */
+  readonly only?: readonly string[];
   /** Why cfn-lint findings are missing, when they are. */
   readonly lintSkipped?: string;
 }
@@ -99,12 +119,50 @@ function propertyNames(diff: ResourceDifference): string[] {
   return names;
 }
 
+const replacing = (impact: ResourceImpact | undefined) => impact === ResourceImpact.WILL_REPLACE || impact === ResourceImpact.MAY_REPLACE;
+
+/** Each changed property's old and new values (Metadata and the other attributes are not properties). */
+function propertyValues(diff: ResourceDifference): NonNullable<ResourceChangeRow['values']> {
+  return Object.entries(diff.propertyUpdates).map(([name, change]) => ({
+    property: name,
+    replaces: replacing(change.changeImpact),
+    changes: valueChanges(name, change.oldValue, change.newValue),
+  }));
+}
+
+/** The properties whose change forces the replacement. */
+function replacementCauses(diff: ResourceDifference): string[] {
+  return Object.entries(diff.propertyUpdates)
+    .filter(([, change]) => replacing(change.changeImpact))
+    .map(([name]) => name);
+}
+
+/**
+ * A resource destroyed under one logical id and added under another (its generation changed): compared as one
+ * resource under one id, so cloudformation-diff says which of its differing properties would force a
+ * replacement by themselves.
+ */
+function generationRow(before: string, after: string, base: Record<string, CfnResource>, head: Record<string, CfnResource>): ResourceChangeRow {
+  const diff = fullDiff({ Resources: { R: base[before] } }, { Resources: { R: head[after] } });
+  const change = diff.resources.get('R');
+  const causes = change ? replacementCauses(change) : [];
+  return {
+    logicalId: after,
+    previousId: before,
+    type: head[after].Type,
+    properties: change ? propertyNames(change) : [],
+    values: change ? propertyValues(change) : [],
+    forcedBy: ['new logical id', ...causes],
+    holdsData: DATA_HOLDING_TYPES.has(head[after].Type),
+  };
+}
+
 /** Whether a resource difference is only CDK metadata (construct paths, asset paths). */
 function onlyMetadata(diff: ResourceDifference): boolean {
   return diff.isUpdate && !diff.resourceTypeChanged && !Object.keys(diff.propertyUpdates).length && Object.keys(diff.otherChanges).every((k) => k === 'Metadata');
 }
 
-function classify(diff: TemplateDiff) {
+function classify(diff: TemplateDiff, base: Record<string, CfnResource> = {}, head: Record<string, CfnResource> = {}) {
   const added: ResourceChangeRow[] = [];
   const changed: ResourceChangeRow[] = [];
   const replaced: ResourceChangeRow[] = [];
@@ -113,35 +171,46 @@ function classify(diff: TemplateDiff) {
     const type = change.newResourceType ?? change.oldResourceType ?? 'unknown';
     if (IGNORED_RESOURCE_TYPES.has(type) || onlyMetadata(change)) return;
     const holdsData = DATA_HOLDING_TYPES.has(change.oldResourceType ?? type);
-    const row = { logicalId, type, properties: propertyNames(change), holdsData };
+    const row = { logicalId, type, properties: propertyNames(change), holdsData, values: propertyValues(change) };
     if (change.resourceTypeChanged) {
-      replaced.push({ ...row, type: `${change.oldResourceType} -> ${change.newResourceType}`, properties: ['Type (replaces)'] });
+      replaced.push({ ...row, type: `${change.oldResourceType} -> ${change.newResourceType}`, properties: ['Type (replaces)'], values: [], forcedBy: ['Type'] });
       return;
     }
     switch (change.changeImpact) {
       case ResourceImpact.WILL_CREATE:
       case ResourceImpact.WILL_IMPORT:
-        added.push({ ...row, properties: [] });
+        added.push({ ...row, properties: [], values: [] });
         break;
       case ResourceImpact.WILL_DESTROY:
-        destroyed.push({ ...row, properties: [] });
+        destroyed.push({ ...row, properties: [], values: [] });
         break;
       case ResourceImpact.WILL_ORPHAN:
-        destroyed.push({ ...row, properties: [], orphaned: true });
+        destroyed.push({ ...row, properties: [], values: [], orphaned: true });
         break;
       case ResourceImpact.WILL_REPLACE:
-        replaced.push(row);
+        replaced.push({ ...row, forcedBy: replacementCauses(change) });
         break;
       case ResourceImpact.MAY_REPLACE:
-        replaced.push({ ...row, mayReplace: true });
+        replaced.push({ ...row, mayReplace: true, forcedBy: replacementCauses(change) });
         break;
       default:
         changed.push(row);
     }
   });
+  // A resource destroyed and one added that differ only by the generation in their construct path are one
+  // resource replaced.
+  const pairs = pairGenerations(
+    destroyed.filter((r) => !r.orphaned).map((r) => r.logicalId),
+    added.map((r) => r.logicalId),
+    base,
+    head,
+  );
+  for (const pair of pairs) replaced.push(generationRow(pair.before, pair.after, base, head));
+  const paired = new Set(pairs.flatMap((p) => [p.before, p.after]));
+  const unpaired = (rows: ResourceChangeRow[]) => rows.filter((r) => !paired.has(r.logicalId));
   // Anything that holds data first.
   const dataFirst = (a: ResourceChangeRow, b: ResourceChangeRow) => Number(b.holdsData) - Number(a.holdsData);
-  return { added, changed, replaced: replaced.sort(dataFirst), destroyed: destroyed.sort(dataFirst) };
+  return { added: unpaired(added), changed, replaced: replaced.sort(dataFirst), destroyed: unpaired(destroyed).sort(dataFirst) };
 }
 
 function otherChanges(diff: TemplateDiff): string[] {
@@ -180,9 +249,20 @@ function securityGroupRows(diff: TemplateDiff): SecurityGroupRow[] {
   return rows;
 }
 
+/** An Allow statement with `*` in an action (`s3:*`, `s3:Get*`, `*`) or as a resource. */
+function hasWildcard(s: { effect: string; actions: { values: string[]; not: boolean }; resources: { values: string[]; not: boolean } }): boolean {
+  if (s.effect !== 'Allow') return false;
+  // NotAction/NotResource grant everything but what they name: as wide as a wildcard.
+  return s.actions.not || s.resources.not || s.actions.values.some((a) => a.includes('*')) || s.resources.values.includes('*');
+}
+
 function iamRows(diff: TemplateDiff): Pick<StackReview, 'iamStatements' | 'managedPolicies' | 'permissionsBroadened'> {
   const iam = diff.iamChanges;
-  const statement = (change: '+' | '-') => (s: (typeof iam.statements.additions)[number]): StatementRow => ({ change, ...s.render() });
+  const statement = (change: '+' | '-') => (s: (typeof iam.statements.additions)[number]): StatementRow => ({
+    change,
+    ...(change === '+' && hasWildcard(s) ? { wildcard: true } : {}),
+    ...s.render(),
+  });
   return {
     iamStatements: [...iam.statements.additions.map(statement('+')), ...iam.statements.removals.map(statement('-'))],
     managedPolicies: [
@@ -207,6 +287,7 @@ export function reviewStacks(
   base: readonly SynthesizedStack[],
   head: readonly SynthesizedStack[],
   linter?: Linter,
+  only?: readonly string[],
 ): Review {
   const names = [...new Set([...base.map((s) => s.name), ...head.map((s) => s.name)])].sort();
   let lintSkipped: string | undefined = linter ? undefined : 'cfn-lint was not run';
@@ -223,7 +304,7 @@ export function reviewStacks(
     const before = base.find((s) => s.name === name);
     const after = head.find((s) => s.name === name);
     const diff = fullDiff(before?.template ?? {}, after?.template ?? {});
-    const classified = before && !after ? { added: [], changed: [], replaced: [], destroyed: [] } : classify(diff);
+    const classified = before && !after ? { added: [], changed: [], replaced: [], destroyed: [] } : classify(diff, before?.template.Resources, after?.template.Resources);
     const other = before && after ? otherChanges(diff) : [];
     const someChange = Object.values(classified).some((rows) => rows.length) || other.length > 0;
     const lintBefore = after ? lint(before) : [];
@@ -240,7 +321,7 @@ export function reviewStacks(
       newNagFindings: after ? introduced(before ? nagFindings(before) : [], nagFindings(after)) : [],
       newLintFindings: lintBefore && lintAfter ? introduced(lintBefore, lintAfter) : undefined,
       diagram:
-        after && someChange
+        after && drawsSomething(classified)
           ? reviewMermaid(name, before?.template, after.template, {
               added: classified.added.map((r) => r.logicalId),
               changed: classified.changed.map((r) => r.logicalId),
@@ -250,7 +331,16 @@ export function reviewStacks(
           : undefined,
     };
   });
-  return { baseRef, stacks, lintSkipped };
+  return { baseRef, stacks, lintSkipped, ...(only?.length ? { only } : {}) };
+}
+
+/** Properties that only describe a resource: a change to them alone changes nothing a diagram draws. */
+const DESCRIPTIVE_PROPERTIES: ReadonlySet<string> = new Set(['Description']);
+
+/** Whether the change is worth a diagram: something added, replaced or destroyed, or a property that is not only descriptive. */
+function drawsSomething(c: { added: readonly ResourceChangeRow[]; changed: readonly ResourceChangeRow[]; replaced: readonly ResourceChangeRow[]; destroyed: readonly ResourceChangeRow[] }): boolean {
+  if (c.added.length || c.replaced.length || c.destroyed.length) return true;
+  return c.changed.some((r) => r.properties.some((p) => !DESCRIPTIVE_PROPERTIES.has(p)));
 }
 
 /** Whether the change destroys or replaces anything (what `--fail-on-destroy` fails on). */
@@ -313,15 +403,31 @@ function costChanges(s: StackReview): string[][] {
   return rows;
 }
 
-function resourceSection(title: string, rows: readonly ResourceChangeRow[], withProperties: boolean, losesData: boolean): string[] {
+/** A resource's id in tables; a resource replaced through a new logical id shows both. */
+const resourceId = (r: ResourceChangeRow) => (r.previousId ? `${code(r.previousId)} → ${code(r.logicalId)}` : code(r.logicalId));
+
+function resourceSection(title: string, rows: readonly ResourceChangeRow[], columns: 'id' | 'properties' | 'replacement', losesData: boolean): string[] {
   if (!rows.length) return [];
-  const header = withProperties ? ['Resource', 'Type', 'Properties'] : ['Resource', 'Type'];
+  const header = columns === 'id' ? ['Resource', 'Type'] : columns === 'properties' ? ['Resource', 'Type', 'Properties'] : ['Resource', 'Type', 'Forced by', 'Properties'];
   const body = rows.map((r) => {
     const data = losesData && r.holdsData && !r.orphaned;
-    const id = `${data ? '**' : ''}${code(r.logicalId)}${data ? '** (holds data)' : ''}${r.mayReplace ? ' (may be replaced)' : ''}${r.orphaned ? ' (removed from the stack, kept in the account)' : ''}`;
-    return withProperties ? [id, r.type, r.properties.join(', ')] : [id, r.type];
+    const id = `${data ? '**' : ''}${resourceId(r)}${data ? '** (holds data)' : ''}${r.mayReplace ? ' (may be replaced)' : ''}${r.orphaned ? ' (removed from the stack, kept in the account)' : ''}`;
+    if (columns === 'id') return [id, r.type];
+    if (columns === 'properties') return [id, r.type, r.properties.join(', ')];
+    return [id, r.type, r.forcedBy?.length ? r.forcedBy.join(', ') : 'not known (no property of it is known to force a replacement)', r.properties.join(', ')];
   });
   return [`**${title}**`, '', ...table(header, body), ''];
+}
+
+/** Old and new values of what changed in replaced and changed resources, one list item per resource. */
+function valuesSection(rows: readonly ResourceChangeRow[]): string[] {
+  const items: string[] = [];
+  for (const r of rows) {
+    const lines = (r.values ?? []).flatMap((v) => describeChanges(v.changes).map((line) => `${line}${v.replaces ? ' (forces replacement)' : ''}`));
+    if (!lines.length) continue;
+    items.push(`- ${resourceId(r)} (${r.type})`, ...lines.map((l) => `  - ${l}`));
+  }
+  return items.length ? ['**Old → new values**', '', ...items, ''] : [];
 }
 
 function stackSection(s: StackReview): string[] {
@@ -342,6 +448,10 @@ function stackSection(s: StackReview): string[] {
   const broadened = s.permissionsBroadened;
   const world = s.securityGroups.filter((r) => r.opensToWorld);
   if (broadened) out.push('> **Permissions broadened:** IAM statements or security-group rules are added; read the tables below.', '');
+  for (const r of s.iamStatements.filter((row) => row.wildcard)) {
+    const one = (text: string) => text.split(/\n/).map((t) => t.replace(/,$/, '').trim()).filter(Boolean).join(', ');
+    out.push(`> **Wildcard permission added:** Allow ${code(one(r.action))} on ${code(one(r.resource))} to ${code(one(r.principal))}${r.condition ? ` when ${code(one(r.condition))}` : ''}.`, '');
+  }
   if (world.length) out.push(`> **Open to the world:** ${world.map((r) => `${code(r.group)} ${r.protocol} from ${r.peer}`).join('; ')}.`, '');
 
   out.push(
@@ -349,10 +459,11 @@ function stackSection(s: StackReview): string[] {
       `Hourly cost: ${costText(s.costBefore)} -> ${costText(s.costAfter)} (${costDelta(s)}).`,
     '',
   );
-  out.push(...resourceSection('Destroyed', s.destroyed, false, true));
-  out.push(...resourceSection('Replaced', s.replaced, true, true));
-  out.push(...resourceSection('Added', s.added, false, false));
-  out.push(...resourceSection('Changed', s.changed, true, false));
+  out.push(...resourceSection('Destroyed', s.destroyed, 'id', true));
+  out.push(...resourceSection('Replaced', s.replaced, 'replacement', true));
+  out.push(...resourceSection('Added', s.added, 'id', false));
+  out.push(...resourceSection('Changed', s.changed, 'properties', false));
+  out.push(...valuesSection([...s.replaced, ...s.changed]));
   if (s.other.length) out.push('**Other changes:** ' + s.other.join('; ') + '.', '');
 
   if (s.iamStatements.length || s.managedPolicies.length) {
@@ -395,7 +506,11 @@ function stackSection(s: StackReview): string[] {
 /** The whole report. With no change anywhere, one line. */
 export function renderReview(review: Review): string {
   const changed = review.stacks.filter((s) => s.status !== 'unchanged');
-  if (!changed.length) return `No infrastructure change against ${review.baseRef}: every stack synthesizes to the same template.`;
+  if (!changed.length) {
+    return review.only?.length
+      ? `No infrastructure change against ${review.baseRef} in ${review.only.join(', ')} (the only stacks reviewed): each synthesizes to the same template.`
+      : `No infrastructure change against ${review.baseRef}: every stack synthesizes to the same template.`;
+  }
   const out: string[] = [`# Infrastructure review against \`${review.baseRef}\``, ''];
   out.push(
     ...table(

@@ -4,8 +4,9 @@
  * `npm install` and no RUN step: see the Dockerfile).
  *
  * `SERVICE` (baked into each image by the Dockerfile's build argument) says what this process serves:
- * `monolith` (every route) or one of `users`, `threads`, `posts`. `GET /` is the health route that the
- * load balancer's target group checks.
+ * `monolith` (every route) or one of `users`, `threads`, `posts`. Every deployable answers the tutorial's
+ * `GET /` ("Ready to receive requests", the route the load balancer's target group checks) and `GET /api/`
+ * ("API ready to receive requests"), as plain text.
  *
  * Run it locally: `SERVICE=users PORT=3001 node lib/microservices/app/src/server.js`.
  */
@@ -40,10 +41,10 @@ function createServer(service, options = {}) {
   const server = http.createServer((req, res) => {
     const started = process.hrtime.bigint();
     const pathname = (req.url ?? '/').split('?')[0];
-    const { status, body, headers } = answer(service, req.method ?? 'GET', pathname);
-    const payload = JSON.stringify(body);
+    const { status, body, text, headers } = answer(service, req.method ?? 'GET', pathname);
+    const payload = text ?? JSON.stringify(body);
     res.writeHead(status, {
-      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Type': text === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
       'Content-Length': Buffer.byteLength(payload),
       'Cache-Control': 'no-store',
       // Which deployable answered: the one header in which the monolith and a service differ. Watch it
@@ -79,7 +80,12 @@ function createServer(service, options = {}) {
   return server;
 }
 
-/** The response to one request: status, JSON body and any extra headers. */
+/** What `GET /` answers: the original tutorial's text (aws-samples/amazon-ecs-nodejs-microservices). */
+const READY = 'Ready to receive requests';
+/** What `GET /api/` answers, as in the tutorial. */
+const API_READY = 'API ready to receive requests';
+
+/** The response to one request: status, a JSON body or a plain `text`, and any extra headers. */
 function answer(service, method, pathname) {
   if (method !== 'GET' && method !== 'HEAD') {
     return {
@@ -88,7 +94,10 @@ function answer(service, method, pathname) {
       headers: { Allow: 'GET, HEAD' },
     };
   }
-  if (pathname === '/') return { status: 200, body: { service, status: 'ok' } };
+  // The tutorial's two "ready" answers, as plain text, on every deployable; `/` is also the load
+  // balancer's health check.
+  if (pathname === '/') return { status: 200, text: READY };
+  if (pathname === '/api/') return { status: 200, text: API_READY };
   return route(service, pathname) ?? { status: 404, body: { error: `No route for ${pathname}.` } };
 }
 
@@ -118,4 +127,4 @@ function main() {
 
 if (require.main === module) main();
 
-module.exports = { createServer, KEEP_ALIVE_TIMEOUT_MS, SERVICE_NAMES };
+module.exports = { createServer, KEEP_ALIVE_TIMEOUT_MS, SERVICE_NAMES, READY, API_READY };
