@@ -1,7 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { SSM_AGENT_RESOURCE_REASON, ssmAgentStatements } from '../shared/ssm-agent';
+import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 
 /** Properties of a `NodeRole`. */
 export interface NodeRoleProps {
@@ -16,7 +15,7 @@ export interface NodeRoleProps {
  *
  * Not the AWS managed policy `AmazonSSMManagedInstanceCore`: it also lets the nodes read every Systems
  * Manager parameter in the account (`ssm:GetParameter`, `ssm:GetParameters` on `*`), and anything on a
- * node with the role's credentials could. See `lib/shared/ssm-agent.ts` for the actions and their source.
+ * node with the role's credentials could. See `lib/shared/session-manager.ts` for the actions and their source.
  */
 export class NodeRole extends Construct {
   public readonly role: iam.Role;
@@ -26,8 +25,8 @@ export class NodeRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: props.description,
-      inlinePolicies: { SsmAgent: new iam.PolicyDocument({ statements: ssmAgentStatements({ runCommand: true }) }) },
+      inlinePolicies: { SsmAgent: sessionManagerPolicy({ runCommand: true }) },
     });
-    Validations.of(this.role).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: SSM_AGENT_RESOURCE_REASON });
+    acknowledgeSessionManagerWildcard(this.role, { runCommand: true });
   }
 }

@@ -1,11 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
-import { SSM_AGENT_ACTIONS, ssmAgentStatements } from '../../lib/shared/ssm-agent';
+import { RUN_COMMAND_AGENT_ACTIONS, SESSION_MANAGER_AGENT_ACTIONS, sessionManagerPolicy } from '../../lib/shared/session-manager';
 
-describe('ssmAgentStatements', () => {
-  const json = (props?: Parameters<typeof ssmAgentStatements>[0]) => new Stack().resolve(ssmAgentStatements(props).map((s) => s.toStatementJson()));
+describe('sessionManagerPolicy', () => {
+  const json = (options?: Parameters<typeof sessionManagerPolicy>[0]) => new Stack().resolve(sessionManagerPolicy(options).toJSON());
 
   test("Session Manager only, by default: the agent's heartbeat and its session channels", () => {
-    expect(json()).toEqual([
+    expect(json().Statement).toEqual([
       {
         Sid: 'SessionManager',
         Effect: 'Allow',
@@ -16,13 +16,13 @@ describe('ssmAgentStatements', () => {
   });
 
   test('with Run Command, the Message Delivery Service actions in a statement of their own', () => {
-    const [, runCommand] = json({ runCommand: true });
-    expect(runCommand).toEqual({ Sid: 'RunCommand', Effect: 'Allow', Action: [...SSM_AGENT_ACTIONS.runCommand], Resource: '*' });
+    const [, runCommand] = json({ runCommand: true }).Statement;
+    expect(runCommand).toEqual({ Sid: 'RunCommand', Effect: 'Allow', Action: [...RUN_COMMAND_AGENT_ACTIONS], Resource: '*' });
     expect(runCommand.Action.every((a: string) => a.startsWith('ec2messages:'))).toBe(true);
   });
 
   test('never what AmazonSSMManagedInstanceCore adds beyond the agent: parameters, documents, inventory, associations', () => {
-    const actions = [...SSM_AGENT_ACTIONS.sessionManager, ...SSM_AGENT_ACTIONS.runCommand];
+    const actions = [...SESSION_MANAGER_AGENT_ACTIONS, ...RUN_COMMAND_AGENT_ACTIONS];
     expect(actions.filter((a) => /^ssm:(Get|Put|Describe|List)|Association/.test(a))).toEqual([]);
   });
 });
