@@ -3,188 +3,21 @@
  * call (aws, curl, kubectl, docker) replaced by stubs that record their arguments and play back scripted
  * answers. What needs a real EC2 instance (dnf, kubeadm, systemd) is outside these tests.
  */
+
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import {
   BOOTSTRAP_TOKEN_TTL,
   FLANNEL_MANIFEST_FILE,
   FLANNEL_RELEASE_MANIFEST_SHA256,
-  KUBERNETES_MINOR,
   POD_NETWORK_CIDR,
 } from '../../lib/container-cluster/cluster-config';
 import { WORKLOAD_DIR } from '../../lib/container-cluster/container-cluster-lab-stack';
-import { nodeScriptFile, renderNodeScript, SCRIPTS_DIR } from '../../lib/container-cluster/node-user-data';
-
-const SIGNAL_URL = 'https://signal.test/handle?X-Amz-Signature=abc';
-const INSTANCE_ID = 'i-0123456789abcdef0';
-const CONTROL_PLANE = 'i-0c0ffee0c0ffee000';
-const TOKEN = 'x7k2pq.9f3b2c7d1e0a4f6b';
-const CA_HASH = `sha256:${'3'.repeat(64)}`;
-const GOOD_JOIN = `v1 ${CONTROL_PLANE} 10.0.0.5:6443 ${TOKEN} ${CA_HASH}`;
-
-/** The shared functions, then the control plane's and the worker's own steps (each role's user data has one of the two). */
-const COMMON = [
-  renderNodeScript(path.join(SCRIPTS_DIR, 'node-common.sh'), {
-    AWS_REGION: 'eu-west-1',
-    READY_SIGNAL_URL: SIGNAL_URL,
-    JOIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:join-AbCdEf',
-    POLL_SECONDS: '0.05',
-    INSTALL_TIMEOUT_SECONDS: '5',
-    NODE_DEADLINE_SECONDS: '1500',
-  }),
-  ...['control-plane-steps.sh', 'worker-steps.sh'].map((f) => renderNodeScript(path.join(SCRIPTS_DIR, f), {}).replace(/^#!.*\n/, '')),
-].join('\n');
-/** The Kubernetes nodes' shared functions (containerd, kubeadm, Flannel), sourced after COMMON where a test needs them. */
-const KUBERNETES = renderNodeScript(path.join(SCRIPTS_DIR, 'kubernetes-node.sh'), { KUBERNETES_MINOR }).replace(/^#!.*\n/, '');
-
-/** `name() { ... }` one-line function definitions of a role script, to test them with stubbed commands. */
-function functionsOf(file: string, names: string[]): string {
-  const text = fs.readFileSync(file, 'utf8');
-  return names
-    .map((name) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name}() {`));
-      if (!line) throw new Error(`${path.basename(file)} has no one-line function ${name}`);
-      return line;
-    })
-    .join('\n');
-}
-
-/** Sets $state to the next state of the cluster in $STUBS/nodes; a state "REFUSED" fails the call, as
- * kubectl and docker do while the API server or the Swarm manager does not answer. */
-const NEXT_STATE = `read=$(cat "$STUBS/reads" 2>/dev/null || echo 0)
-state=$(awk -v n="$read" '/^--$/ { s++; next } s == n' "$STUBS/nodes")
-(( read < $(grep -c '^--$' "$STUBS/nodes") )) && echo $((read + 1)) >"$STUBS/reads"
-if [[ $state == REFUSED ]]; then echo 'The connection to the server 10.0.0.7:6443 was refused' >&2; exit 1; fi`;
-
-const STUBS: Record<string, string> = {
-  // Metadata answers; the PUT to the wait condition URL is recorded, one signal per line.
-  curl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/curl.calls"
-for arg in "$@"; do
-  case $arg in
-    */api/token) echo token; exit 0 ;;
-    */meta-data/instance-id) echo ${INSTANCE_ID}; exit 0 ;;
-    */meta-data/local-ipv4) echo 10.0.0.7; exit 0 ;;
-    # The egress check: fails (as curl does with no route out) while $STUBS/egress-failures counts down.
-    https://secretsmanager.*)
-      left=$(cat "$STUBS/egress-failures" 2>/dev/null || echo 0)
-      if [[ $left == never ]] || ((left > 0)); then
-        [[ $left == never ]] || echo $((left - 1)) >"$STUBS/egress-failures"
-        exit 7
-      fi
-      exit 0 ;;
-  esac
-done
-while (($#)); do
-  if [[ $1 == --data-binary ]]; then body=$2; fi
-  shift
-done
-# A slow wait condition endpoint, when the test asks for one.
-[[ -e $STUBS/signal-delay ]] && sleep "$(cat "$STUBS/signal-delay")"
-printf '%s\\n' "$body" >>"$STUBS/signals"
-`,
-  // get-secret-value plays back secret-values one line per call (the last line repeats); a line
-  // "ERROR: ..." fails the call with that message. put-secret-value records what it was given.
-  aws: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/aws.calls"
-case "$1 $2" in
-  'secretsmanager get-secret-value')
-    value=$(head -n 1 "$STUBS/secret-values")
-    if (($(grep -c '' "$STUBS/secret-values") > 1)); then sed -i 1d "$STUBS/secret-values"; fi
-    if [[ $value == ERROR:* ]]; then echo "\${value#ERROR: }" >&2; exit 254; fi
-    printf '%s\\n' "$value" ;;
-  'secretsmanager put-secret-value')
-    while (($#)); do [[ $1 == --secret-string ]] && cat "\${2#file://}" >"$STUBS/published"; shift; done
-    echo '{"VersionId": "1"}' ;;
-  *) echo "unexpected aws call: $*" >&2; exit 2 ;;
-esac
-`,
-  // Keeps the rules in $STUBS/iptables.rules, one "table chain rule..." line each, newest at the top:
-  // -D removes the first equal line or fails as iptables does when the rule is absent; -I CHAIN 1 inserts.
-  iptables: `#!/bin/bash
-rules="$STUBS/iptables.rules"
-touch "$rules"
-table=filter
-if [[ $1 == -t ]]; then table=$2; shift 2; fi
-op=$1 chain=$2
-shift 2
-case $op in
-  -D)
-    n=$(grep -nxF -- "$table $chain $*" "$rules" | head -n 1 | cut -d: -f1)
-    [[ -n $n ]] || { echo 'iptables: Bad rule (does a matching rule exist in that chain?).' >&2; exit 1; }
-    sed -i "\${n}d" "$rules" ;;
-  -I)
-    [[ $1 == 1 ]] || exit 2
-    shift
-    { echo "$table $chain $*"; cat "$rules"; } >"$rules.new" && mv "$rules.new" "$rules" ;;
-  *) echo "unexpected iptables call: $op" >&2; exit 2 ;;
-esac
-`,
-  // The route table of a node in a public subnet, or none when $STUBS/no-route exists.
-  ip: `#!/bin/bash
-[[ -e $STUBS/no-route ]] || echo 'default via 10.0.0.1 dev ens5 proto dhcp src 10.0.0.7 metric 512'
-`,
-  sysctl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/sysctl.calls"
-`,
-  // Records its calls; \`enable --now\` of a unit written into $STUBS runs the unit's ExecStart, as systemd would.
-  systemctl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/systemctl.calls"
-if [[ $1 == enable && $2 == --now && -f $STUBS/$3 ]]; then exec bash "$(sed -n 's/^ExecStart=//p' "$STUBS/$3")"; fi
-`,
-  // Plays back `nodes`: one state of the cluster per call, states separated by "--" lines, the last repeating.
-  kubectl: `#!/bin/bash
-${NEXT_STATE}
-printf '%s\\n' "$state"
-`,
-  // The same states as "hostname status" lines, printed in the --format asked for.
-  docker: `#!/bin/bash
-${NEXT_STATE}
-format=$(printf '%s\\n' "$@" | grep -A1 -- '^--format$' | tail -n 1)
-if [[ $format == *Hostname* ]]; then printf '%s\\n' "$state"; else printf '%s\\n' "$state" | awk '{ print $2 }'; fi
-`,
-};
-
-
-interface Run {
-  status: number | null;
-  /** Everything the script printed, standard output and error. */
-  output: string;
-  /** The documents PUT to the wait condition URL, in order. */
-  signals: Array<{ Status: string; Reason: string; UniqueId: string; Data: string }>;
-}
-
-/**
- * Runs `body` in bash after the rendered shared functions, with the stubs first on the PATH. The node
- * booted 100 s ago (its uptime file says so, unless `files` gives another), so its deadline is far off.
- */
-function run(body: string, files: Record<string, string> = {}, options: { kubernetes?: boolean } = {}): Run {
-  const stubs = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-bootstrap-'));
-  try {
-    const bin = path.join(stubs, 'bin');
-    fs.mkdirSync(bin);
-    for (const [name, text] of Object.entries(STUBS)) fs.writeFileSync(path.join(bin, name), text, { mode: 0o755 });
-    fs.writeFileSync(path.join(stubs, 'uptime'), '100.25 180.50\n');
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(stubs, name), text);
-    const script = [COMMON, options.kubernetes ? KUBERNETES : '', 'UPTIME_FILE="$STUBS/uptime"', body].join('\n');
-    const result = spawnSync('bash', ['-c', script], {
-      env: { PATH: `${bin}:${process.env.PATH}`, STUBS: stubs, HOME: stubs, TMPDIR: stubs },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    const signalsFile = path.join(stubs, 'signals');
-    const signals = fs.existsSync(signalsFile)
-      ? fs.readFileSync(signalsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
-      : [];
-    return { status: result.status, output: result.stdout + result.stderr, signals };
-  } finally {
-    fs.rmSync(stubs, { recursive: true, force: true });
-  }
-}
+import { nodeScriptFile, SCRIPTS_DIR } from '../../lib/container-cluster/node-user-data';
+import { CA_HASH, CONTROL_PLANE, functionsOf, GOOD_JOIN, INSTANCE_ID, run, TOKEN } from './bootstrap-harness';
 
 describe('a worker waiting for the join data', () => {
   test("waits past the secret's random first value and another control plane's data, then takes its own", () => {
@@ -425,75 +258,6 @@ test('a command substitution inside (( )) would run the ERR trap in a check: the
     expect({ file, inArithmetic: /\(\([^)]*\$\(/.test(fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8')) }).toEqual({ file, inArithmetic: false });
   }
   expect(common).toContain('ready=$("$READY_COUNTER") || return 1');
-});
-
-describe("one deadline per node, from its boot (the uptime file's first field)", () => {
-  // DEADLINE_SECONDS=101 with an uptime of 100.25 s: 1 s left (the fraction is dropped).
-  const soon = 'DEADLINE_SECONDS=101';
-
-  test('a hung step is stopped at the deadline, with a FAILURE naming it', () => {
-    const started = Date.now();
-    const r = run(`${soon}\nstart_bootstrap worker\nstep 'kubeadm join'\nsleep 15\necho not-reached`);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(r.status).not.toBe(0);
-    expect(r.output).not.toContain('not-reached');
-    expect(r.signals.map((s) => [s.Status, s.Reason])).toEqual([
-      [
-        'FAILURE',
-        `worker ${INSTANCE_ID}: its deadline (101 s from boot) passed during step 'kubeadm join'; the node's /var/log/cloud-init-output.log has the details`,
-      ],
-    ]);
-  });
-
-  test('every wait and install is cut to the time left, whatever its own limit', () => {
-    // The watchdog is stopped to see each step's own failure (its own test is above); the four steps run
-    // side by side, each in a subshell that its failure ends.
-    const started = Date.now();
-    const r = run(
-      `${soon}
-start_bootstrap worker
-stop_deadline_watchdog
-( wait_for_join_data ${CONTROL_PLANE} 900 ) &
-( wait_for_egress 240 ) &
-( step 'install Docker'; with_timeout sleep 4 ) &
-( count() { echo 1; }; wait_for_ready_nodes 900 3 count count ) &
-wait
-echo all-ended`,
-      { 'secret-values': 'Zq8%kPp;r2', 'egress-failures': 'never' },
-    );
-    expect(Date.now() - started).toBeLessThan(3_500); // INSTALL_TIMEOUT_SECONDS is 5, the waits 240 and 900 s: all cut to the 1 s left
-    expect(r.output).toContain('all-ended');
-    expect(r.signals.map((s) => s.Reason).sort()).toEqual(
-      [
-        `worker ${INSTANCE_ID}: control plane ${CONTROL_PLANE} published no join data within 1 s (if it failed, its own reason is the event before this one). Last error reading the secret: `,
-        `worker ${INSTANCE_ID}: no outbound access through the control plane within 1 s`,
-        `worker ${INSTANCE_ID}: step 'install Docker' failed (exit 124); the node's /var/log/cloud-init-output.log has the details`,
-        `worker ${INSTANCE_ID}: only 1 of 3 nodes Ready after 1 s: 1. A worker that failed has its own event before this one.`,
-      ].sort(),
-    );
-  });
-
-  test('a node that boots past its deadline fails at once', () => {
-    const r = run('start_bootstrap worker\necho not-reached', { uptime: '1600.00 3000.00\n' });
-    expect(r.output).not.toContain('not-reached');
-    expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: its deadline (1500 s from boot) passed before step 'starting'`]);
-  });
-
-  test('a bootstrap that ends in time stops the watchdog: one SUCCESS, no later FAILURE', () => {
-    const controlPlane = run(`${soon}\nstart_bootstrap control-plane\nsignal_ready 'all 3 nodes Ready'\nsleep 1.3\necho done`);
-    expect(controlPlane.status).toBe(0);
-    expect(controlPlane.signals.map((s) => s.Status)).toEqual(['SUCCESS']);
-    const worker = run(`${soon}\nstart_bootstrap worker\nfinish_bootstrap joined\nsleep 1.3\necho done`);
-    expect(worker.status).toBe(0);
-    expect(worker.output).toContain('done');
-    expect(worker.signals).toEqual([]);
-  });
-
-  test('a failure stops the watchdog before it signals: one FAILURE, with its own reason', () => {
-    // The signal takes 1.3 s, past the deadline: a watchdog still running would add its own FAILURE.
-    const r = run(`${soon}\nstart_bootstrap worker\nfail 'kubeadm join failed'`, { 'signal-delay': '1.3' });
-    expect(r.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: kubeadm join failed`]);
-  });
 });
 
 describe("containerd's configuration, written whole for the version installed", () => {
