@@ -14,6 +14,8 @@ import { ContainerClusterLabStack } from './container-cluster/container-cluster-
 import { CONTAINER_CLUSTER_SETTINGS } from './container-cluster/settings';
 import { MicroservicesLabStack } from './microservices/microservices-lab-stack';
 import { MICROSERVICES_SETTINGS } from './microservices/settings';
+import { MythicalMysfitsLabStack } from './mythical-mysfits/mythical-mysfits-lab-stack';
+import { MYTHICAL_MYSFITS_SETTINGS } from './mythical-mysfits/settings';
 import { HadoopLabStack } from './hadoop/hadoop-lab-stack';
 import { HADOOP_SETTINGS } from './hadoop/settings';
 import { S3TriggerLabStack } from './s3-trigger/s3-trigger-lab-stack';
@@ -128,6 +130,12 @@ export const LABS: readonly LabDefinition[] = [
         environmentKind: settings.beanstalkEnvironment,
         notificationEmail: settings.notificationEmail,
       }),
+  }),
+  lab({
+    stackName: 'MythicalMysfitsLabStack',
+    settings: MYTHICAL_MYSFITS_SETTINGS,
+    create: (app, common, settings) =>
+      new MythicalMysfitsLabStack(app, 'MythicalMysfitsLabStack', { ...common, requestsPerSecond: settings.mysfitsRequestsPerSecond }),
   }),
 ];
 

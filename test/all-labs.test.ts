@@ -356,6 +356,12 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   // A table's key and attribute names, a REST API's stage name, a user pool's schema attributes and
   // recovery mechanisms (its own name is UserPoolName) are all scoped to their resource.
   ['AWS::DynamoDB::Table', /^(AttributeDefinitions|KeySchema)\.\d+\.AttributeName$/],
+  // A table's index names and their key attributes are scoped to the table.
+  ['AWS::DynamoDB::Table', /^GlobalSecondaryIndexes\.\d+\.(IndexName|KeySchema\.\d+\.AttributeName)$/],
+  // A REST API's model names are scoped to the API.
+  ['AWS::ApiGateway::Model', /^Name$/],
+  // A Firehose processor's parameter names are the processor's settings (LambdaArn, BufferSizeInMBs).
+  ['AWS::KinesisFirehose::DeliveryStream', /^ExtendedS3DestinationConfiguration\.ProcessingConfiguration\.Processors\.\d+\.Parameters\.\d+\.ParameterName$/],
   ['AWS::ApiGateway::Stage', /^StageName$/],
   // An Elastic Beanstalk option setting's OptionName is the option's key (EnvironmentType), and Tier.Name the
   // tier (WebServer); an SNS topic's DisplayName is the sender name shown in its emails, not a physical name.
@@ -365,6 +371,8 @@ const NOT_PHYSICAL_NAMES: ReadonlyArray<[string, RegExp]> = [
   // ECS: a container's name is scoped to its task definition; a service names one of those containers;
   // a cluster setting's name is a setting (containerInsights).
   ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Name$/],
+  // A container's environment variable names are scoped to the container.
+  ['AWS::ECS::TaskDefinition', /^ContainerDefinitions\.\d+\.Environment\.\d+\.Name$/],
   ['AWS::ECS::Service', /^LoadBalancers\.\d+\.ContainerName$/],
   ['AWS::ECS::Cluster', /^ClusterSettings\.\d+\.Name$/],
   // The HTTP header a listener rule matches.

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
+import { publicLabVpc } from '../shared/public-lab-vpc';
 import { SIGNUP_TABLE_KEY } from './app/src/backends';
 import { normalizeEmail } from './app/src/signup';
 import { BeanstalkRoles } from './beanstalk-roles';
@@ -66,18 +67,10 @@ export class BeanstalkLabStack extends LabStack {
     // a newer platform (`PLATFORM_REVISION`).
     const applicationName = this.stackName;
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.50.0.0/16'),
+    const vpc = publicLabVpc(this, 'Vpc', {
+      cidr: '10.50.0.0/16',
       maxAzs: 2, // high-availability mode spreads its two instances and the load balancer over two zones
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
-      // Nothing is placed in the default security group; restricting it would add a custom-resource
-      // Lambda function to every deploy and teardown of the lab.
-      restrictDefaultSecurityGroup: false,
-    });
-    Validations.of(vpc).acknowledge({
-      id: 'AwsSolutions-VPC7',
-      reason:
+      noFlowLogsReason:
         "A lab VPC that lives a few hours: the exercise watches Elastic Beanstalk's health view; flow logs would add a delivery role and per-GB log ingestion that nobody reads.",
     });
 

@@ -20,4 +20,6 @@ export const EXIT = {
   incomplete: 5,
   /** `labs review --fail-on-destroy`: the change destroys or replaces a resource. */
   destructiveChange: 6,
+  /** A check failed: `labs check` or `labs trial` found the lab broken (each FAIL line says what to do). */
+  checksFailed: 7,
 } as const;

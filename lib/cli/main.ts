@@ -20,7 +20,7 @@ export function labsVersion(): string {
  */
 export function buildProgram(): Command {
   const program = new Command('labs')
-    .description('See, extend, pause, tear down, cost and review the course labs.')
+    .description('See, extend, pause, tear down, cost, review and check the course labs.')
     .version(labsVersion(), '-V, --version', 'print the version of the labs command')
     .option('--debug', 'on an unexpected error, print its stack trace (before or after the command)')
     // A usage error is one line, like every other error: `labs: <what is wrong> (labs <command> --help ...)`.

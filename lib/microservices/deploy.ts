@@ -1,73 +1,17 @@
 /**
  * `npm run deploy:microservices -- [cdk deploy options]`: deploys `MicroservicesLabStack` after checking
- * that this machine can build its container images.
- *
- * Why a script: CDK builds the lab's four images with Docker while it publishes assets, at the start of
- * `cdk deploy`. Without a Docker engine that step fails with a long error in the middle of the deploy
- * output. The CDK app cannot check for Docker itself: it runs the same way for `cdk synth`, `cdk diff`
- * and `cdk deploy` (and in tests and CI, which have no Docker engine) and is not told which command
- * runs it. This script is only ever a deploy, so it checks first and, without Docker, prints one line
- * and exits 1 before anything is built or deployed.
- *
- * Like the CDK CLI, it runs `$CDK_DOCKER` when set (finch, podman), else `docker`.
+ * that this machine can build its four container images (`lib/shared/docker-deploy.ts` says why).
  */
-import { spawnSync, SpawnSyncReturns } from 'child_process';
-import * as path from 'path';
+import { DockerDeployDeps, deployNeedingDocker } from '../shared/docker-deploy';
+
+export { dockerProblem } from '../shared/docker-deploy';
 
 /** The stacks the script deploys: `MicroservicesLabStack`, with whatever `-c stackSuffix` the arguments give. */
 export const STACK_PATTERN = 'MicroservicesLabStack*';
 
-/** How long the Docker engine has to answer (Docker Desktop can be slow while it starts). */
-const DOCKER_TIMEOUT_MS = 30_000;
-
-type Run = (command: string, args: string[], options: { encoding: 'utf8'; timeout: number }) => SpawnSyncReturns<string>;
-
-/**
- * Why this machine cannot build the images, as the end of a sentence, or `undefined` when the Docker
- * engine answers `docker info`.
- */
-export function dockerProblem(docker: string, run: Run = spawnSync): string | undefined {
-  const result = run(docker, ['info'], { encoding: 'utf8', timeout: DOCKER_TIMEOUT_MS });
-  const error = result.error as NodeJS.ErrnoException | undefined;
-  if (error?.code === 'ENOENT') return `there is no "${docker}" command on this machine`;
-  if (error?.code === 'ETIMEDOUT') return `"${docker} info" did not answer within ${DOCKER_TIMEOUT_MS / 1000} s`;
-  if (error) return `"${docker} info" could not run (${error.message})`;
-  if (result.status !== 0) {
-    const reason = `${result.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
-    return `"${docker} info" cannot reach a Docker engine${reason ? ` (${reason})` : ''}`;
-  }
-  return undefined;
-}
-
 /** Checks Docker, then runs `cdk deploy` with `args`; returns the exit status. */
-export function main(
-  args: readonly string[],
-  deps: {
-    env?: NodeJS.ProcessEnv;
-    run?: Run;
-    log?: (line: string) => void;
-    /** Runs the CDK CLI with these arguments; returns its exit status. */
-    cdk?: (cdkArgs: string[], env: NodeJS.ProcessEnv) => number;
-  } = {},
-): number {
-  const env = deps.env ?? process.env;
-  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const docker = env.CDK_DOCKER || 'docker';
-  const problem = dockerProblem(docker, deps.run);
-  if (problem) {
-    log(
-      `course-labs: MicroservicesLabStack needs a running Docker engine on this machine to build its container images, but ${problem}. ` +
-        'Install or start Docker (https://docs.docker.com/get-docker/) and run this again; nothing was built or deployed.',
-    );
-    return 1;
-  }
-  return (deps.cdk ?? runCdk)(['deploy', STACK_PATTERN, ...args], env);
-}
-
-/** The project's pinned CDK CLI. No shell: the stack pattern reaches it unexpanded, arguments exactly as given. */
-function runCdk(cdkArgs: string[], env: NodeJS.ProcessEnv): number {
-  const cdk = path.join(__dirname, '..', '..', 'node_modules', 'aws-cdk', 'bin', 'cdk');
-  return spawnSync(process.execPath, [cdk, ...cdkArgs], { stdio: 'inherit', env }).status ?? 1;
+export function main(args: readonly string[], deps: DockerDeployDeps = {}): number {
+  return deployNeedingDocker('MicroservicesLabStack', STACK_PATTERN, args, deps);
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

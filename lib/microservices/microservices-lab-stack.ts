@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
+import { publicLabVpc } from '../shared/public-lab-vpc';
 import { BoardHost } from './board-host';
 import { BoardService } from './board-service';
 import { HealthyTargetsGate } from './healthy-targets-gate';
@@ -64,18 +65,10 @@ export class MicroservicesLabStack extends LabStack {
       }
     }
 
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
+    const vpc = publicLabVpc(this, 'Vpc', {
+      cidr: '10.40.0.0/16',
       maxAzs: 2, // an Application Load Balancer needs two Availability Zones
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 }],
-      // Nothing is placed in the default security group; restricting it would add a custom-resource
-      // Lambda function to every deploy and teardown of the lab.
-      restrictDefaultSecurityGroup: false,
-    });
-    Validations.of(vpc).acknowledge({
-      id: 'AwsSolutions-VPC7',
-      reason:
+      noFlowLogsReason:
         "A lab VPC that lives a few hours: the exercise watches traffic through the target groups' metrics and target health; flow logs would add a delivery role and per-GB log ingestion that nobody reads.",
     });
 

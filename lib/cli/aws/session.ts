@@ -11,6 +11,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
@@ -20,6 +21,7 @@ import { EMRClient } from '@aws-sdk/client-emr';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 
 // SDK releases from 2027 need Node 22; on Node 20 every client would print a multi-line
@@ -98,6 +100,8 @@ export class AwsSession {
   get scheduler() { return this.client('scheduler', (c) => new SchedulerClient(c)); }
   get tagging() { return this.client('tagging', (c) => new ResourceGroupsTaggingAPIClient(c)); }
   get sts() { return this.client('sts', (c) => new STSClient(c)); }
+  get ssm() { return this.client('ssm', (c) => new SSMClient(c)); }
+  get cognito() { return this.client('cognito', (c) => new CognitoIdentityProviderClient(c)); }
   get elasticBeanstalk() { return this.client('elasticbeanstalk', (c) => new ElasticBeanstalkClient(c)); }
   get dynamoDb() { return this.client('dynamodb', (c) => new DynamoDBClient(c)); }
 

@@ -34,6 +34,27 @@ export interface CheckContext {
   readonly now: () => Date;
   /** Prints a progress line to stderr (never part of `--json` output). */
   readonly progress: (line: string) => void;
+  /**
+   * What the user asked for beyond the plain checks (`--watch`, `--seconds`). A lab that has no such mode
+   * ignores it.
+   * @default - the plain checks
+   */
+  readonly options?: CheckOptions;
+}
+
+/** `labs check` options a lab's checks may read. */
+export interface CheckOptions {
+  /**
+   * Keep requesting the lab at a steady rate and report failures at the end (the microservices lab, while
+   * it is redeployed to another phase).
+   * @default false
+   */
+  readonly watch?: boolean;
+  /**
+   * How long `watch` runs, in seconds (a positive whole number).
+   * @default 60
+   */
+  readonly seconds?: number;
 }
 
 /** One lab's checks. */
@@ -45,6 +66,11 @@ export interface LabChecks {
    * user, a test object, a test Deployment), what it writes and that it removes it again afterwards.
    */
   plan(stack: LabStack): readonly string[];
+  /**
+   * Whether `run` honours `CheckContext.options.watch`; `labs check --watch` refuses a lab without it.
+   * @default false
+   */
+  readonly watches?: boolean;
   /**
    * Runs every check and returns one result each, in a fixed order. A broken lab is a `FAIL` result, never
    * a thrown error; throw only for what stops every check (no credentials, access denied), which the

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCheck } from './check';
 import { registerCompare } from './compare';
 import { registerCost } from './cost';
 import { registerDestroy } from './destroy';
@@ -9,6 +10,7 @@ import { registerResults } from './results';
 import { registerReview } from './review';
 import { registerStatus } from './status';
 import { registerSweep } from './sweep';
+import { registerTrial } from './trial';
 
 /** Adds one subcommand (with its options and `--help`) to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -26,4 +28,6 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCompare,
   registerReview,
   registerDiagram,
+  registerCheck,
+  registerTrial,
 ];

@@ -110,10 +110,15 @@ const FREE_TYPES = new Set([
   'AWS::ApiGateway::UsagePlan', 'AWS::ApiGateway::UsagePlanKey', 'AWS::ApiGateway::ApiKey', 'AWS::ApiGateway::BasePathMapping',
   'AWS::ApiGatewayV2::Stage', 'AWS::ApiGatewayV2::Route', 'AWS::ApiGatewayV2::Integration', 'AWS::ApiGatewayV2::Authorizer',
   'AWS::ApiGatewayV2::Deployment',
+  // A REST API's VPC link has no price of its own: REST APIs bill per call and data out
+  // (https://aws.amazon.com/api-gateway/pricing/), and the Network Load Balancer it targets is counted as one.
+  'AWS::ApiGateway::VpcLink',
   'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolGroup', 'AWS::Cognito::UserPoolUser',
   'AWS::Cognito::IdentityPool', 'AWS::Cognito::IdentityPoolRoleAttachment',
   'AWS::SQS::QueuePolicy', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy', 'AWS::KMS::Alias',
   'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter', 'AWS::Logs::ResourcePolicy',
+  // A log stream holds its group's events, which the group's ingestion and storage count.
+  'AWS::Logs::LogStream',
   'AWS::EMR::SecurityConfiguration', 'AWS::EMR::Step', 'AWS::Scheduler::ScheduleGroup',
   'AWS::ServiceDiscovery::Service', 'AWS::Glue::Database', 'AWS::Glue::Table', 'AWS::Events::EventBusPolicy',
   'AWS::SecretsManager::SecretTargetAttachment', 'AWS::SecretsManager::RotationSchedule',

@@ -84,6 +84,7 @@ const SHOWN: Record<string, { kind: NodeKind; what: string }> = {
   'AWS::Lambda::Function': { kind: 'compute', what: 'Lambda function' },
   'AWS::EMR::Cluster': { kind: 'compute', what: 'EMR cluster' },
   'AWS::ElasticBeanstalk::Environment': { kind: 'compute', what: 'Elastic Beanstalk environment' },
+  'AWS::KinesisFirehose::DeliveryStream': { kind: 'compute', what: 'Firehose stream' },
   'AWS::S3::Bucket': { kind: 'data', what: 'S3 bucket' },
   'AWS::DynamoDB::Table': { kind: 'data', what: 'DynamoDB table' },
   'AWS::DynamoDB::GlobalTable': { kind: 'data', what: 'DynamoDB table' },
@@ -475,6 +476,12 @@ function referenceLabel(from: CfnResource, to: CfnResource): string {
     return method ? `${method} invokes` : 'invokes';
   }
   if (from.Type === 'AWS::ApiGateway::Authorizer') return 'authorizes with';
+  if (from.Type === 'AWS::ApiGateway::Method' && to.Type === 'AWS::KinesisFirehose::DeliveryStream') {
+    return `${(from.Properties as any)?.HttpMethod ?? ''} puts records`.trim();
+  }
+  // A private integration names the load balancer's DNS name and reaches it through a VPC link.
+  if (from.Type === 'AWS::ApiGateway::Method' && to.Type === 'AWS::ElasticLoadBalancingV2::LoadBalancer') return 'through the VPC link';
+  if (from.Type === 'AWS::KinesisFirehose::DeliveryStream') return to.Type === 'AWS::Lambda::Function' ? 'transforms records with' : 'delivers to';
   if (from.Type === 'Custom::S3BucketNotifications') return notificationLabel(from);
   return '';
 }
