@@ -17,9 +17,22 @@ export type NodeRole = 'control-plane' | 'worker';
  */
 export const KUBERNETES_MINOR = 'v1.35';
 
-/** The Flannel release whose manifest the control plane applies. */
+/**
+ * The Flannel release the control plane applies. Its manifest is not fetched at boot: it ships in the
+ * workload asset (`FLANNEL_MANIFEST_FILE`, with where it came from in its header), and the control plane
+ * checks its SHA-256 (`FLANNEL_RELEASE_MANIFEST_SHA256`, rendered into the user data) before `kubectl apply`.
+ */
 export const FLANNEL_VERSION = 'v0.27.4';
-export const FLANNEL_MANIFEST_URL = `https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml`;
+/** Where the release's manifest is published: the shipped copy's source, for its header and the guide. */
+export const FLANNEL_RELEASE_MANIFEST_URL = `https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml`;
+/** The shipped manifest, relative to the workload folder (the control plane's ~/workload). */
+export const FLANNEL_MANIFEST_FILE = `kubernetes/flannel/kube-flannel-${FLANNEL_VERSION}.yml`;
+/**
+ * SHA-256 of the shipped manifest without its header comment: the release asset as rebuilt from
+ * flannel's source (the file's header says how). The control plane checks it before applying; a test
+ * checks the shipped file against it, so the manifest changes only with this pin.
+ */
+export const FLANNEL_RELEASE_MANIFEST_SHA256 = 'f17c57f82ffef1d53dbf558ac30755241980563044622778a15df339e4346c57';
 
 /** The VPC's range. The pod network, the service network and Swarm's overlay pool stay clear of it. */
 export const VPC_CIDR = '10.0.0.0/16';
@@ -37,9 +50,12 @@ export const SWARM_ADDRESS_POOL = '10.20.0.0/16';
 export const SAMPLE_NODE_PORT = 30080;
 
 /**
- * How long each part of the bootstrap may take. The nodes' own limits end before CloudFormation's, so a
- * failure a node can see reaches the stack events with its reason; CloudFormation's timeout only catches a
- * node that cannot report at all.
+ * How long each part of the bootstrap may take. Every node has one deadline, measured from its boot
+ * (`nodeDeadlineSeconds`): each wait and each install below is cut short when the deadline comes first,
+ * and a watchdog started with the bootstrap signals FAILURE at the deadline whatever step is running
+ * (a hung `kubeadm join` too). So a failure a node can see reaches the stack events with its reason,
+ * before CloudFormation's own timeout, which only catches a node that cannot report at all. The test
+ * "ready means ready" sums the worst case against the wait condition's timeout.
  */
 export const BOOTSTRAP_TIMEOUTS = {
   /**
@@ -57,15 +73,36 @@ export const BOOTSTRAP_TIMEOUTS = {
   installSeconds: 600,
   /** Between two checks of a wait. */
   pollSeconds: 10,
+  /**
+   * Every node's deadline, from its boot: by then it has succeeded or signalled FAILURE. The sum of the
+   * limits above is longer (a worker: 240 + 4 installs of 600 + 900), so this is what bounds a node.
+   */
+  nodeDeadlineSeconds: 1500,
+  /**
+   * The longest one signal to the wait condition takes: curl's --retry-max-time plus one attempt's
+   * --max-time (see `signal_stack` in scripts/node-common.sh).
+   */
+  signalSeconds: 90,
+  /**
+   * How much earlier than the wait condition's start a node may boot and still count: the wait starts
+   * once every instance is running (it depends on them all), and a node boots right after its own
+   * instance is running. Slack for the seconds between the two, on the side of caution.
+   */
+  bootBeforeWaitSeconds: 120,
   /** The wait condition: from the moment every instance exists, the whole bootstrap. */
   clusterReadySeconds: 1800,
 } as const;
 
 /**
- * Lifetime of the Kubernetes bootstrap token workers join with: the longest a lab lives (ttlHours max), so
- * a worker added by a later redeploy can still join, and no longer.
+ * Lifetime of the Kubernetes bootstrap token workers join with. A worker needs it only until it has
+ * joined, which is before its deadline (`nodeDeadlineSeconds` from its boot, 25 minutes); no worker joins
+ * later, because a change of `workerCount` (or of anything else in a node's user data) replaces every
+ * node, the control plane included, and so mints a new token. An hour leaves room and no more: a leaked
+ * token is useless an hour after the deploy. (`kubeadm init` gives its own token 24 hours:
+ * https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-token/; the ttl field is
+ * InitConfiguration's bootstrapTokens[].ttl: https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/)
  */
-export const BOOTSTRAP_TOKEN_TTL = '168h0m0s';
+export const BOOTSTRAP_TOKEN_TTL = '1h0m0s';
 
 /** A port between nodes: which nodes open it to which, and what for. */
 export interface NodePortRule {

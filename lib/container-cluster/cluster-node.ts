@@ -66,9 +66,12 @@ export class ClusterNode extends Construct {
       }),
       userData: ec2.UserData.custom(props.script),
       userDataCausesReplacement: true,
-      // IMDSv2 only, and a hop limit of 1: containers behind a bridge or pod network are one hop further
-      // and cannot reach the metadata service, so they cannot borrow the node's role (which can read the
-      // cluster's join secret).
+      // IMDSv2 only, and a hop limit of 1: the answer to the token request (a PUT) travels one network hop
+      // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html),
+      // so a container behind a bridge or a pod on Flannel's network, one hop further, gets no token and
+      // so no metadata or credentials of the node's role (which can read the cluster's join secret).
+      // Containers with --network host and pods with hostNetwork: true share the node's network and do
+      // reach it: the lab guide says so ("Instance metadata").
       httpTokens: ec2.HttpTokens.REQUIRED,
       httpPutResponseHopLimit: 1,
       blockDevices: [

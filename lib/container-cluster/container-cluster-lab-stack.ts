@@ -9,7 +9,9 @@ import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import {
   BOOTSTRAP_TIMEOUTS,
   BOOTSTRAP_TOKEN_TTL,
-  FLANNEL_MANIFEST_URL,
+  FLANNEL_MANIFEST_FILE,
+  FLANNEL_RELEASE_MANIFEST_SHA256,
+  FLANNEL_VERSION,
   KUBERNETES_MINOR,
   NodeRole as NodeKind,
   Orchestrator,
@@ -123,6 +125,7 @@ export class ContainerClusterLabStack extends LabStack {
       JOIN_SECRET_ARN: joinSecret.secret.secretArn,
       POLL_SECONDS: BOOTSTRAP_TIMEOUTS.pollSeconds,
       INSTALL_TIMEOUT_SECONDS: BOOTSTRAP_TIMEOUTS.installSeconds,
+      NODE_DEADLINE_SECONDS: BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds,
     };
     const kubernetes: Record<string, string> = orchestrator === 'kubernetes' ? { KUBERNETES_MINOR } : {};
 
@@ -141,8 +144,15 @@ export class ContainerClusterLabStack extends LabStack {
         NODES_READY_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds,
         WORKLOAD_S3_URL: workload.s3ObjectUrl,
         WORKER_SUBNET_CIDR: network.workerSubnet.ipv4CidrBlock,
-        ...(orchestrator === 'kubernetes' 
-          ? { POD_NETWORK_CIDR, FLANNEL_MANIFEST_URL, BOOTSTRAP_TOKEN_TTL, CLUSTER_DNS_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds }
+        ...(orchestrator === 'kubernetes'
+          ? {
+              POD_NETWORK_CIDR,
+              FLANNEL_VERSION,
+              FLANNEL_MANIFEST_FILE,
+              FLANNEL_MANIFEST_SHA256: FLANNEL_RELEASE_MANIFEST_SHA256,
+              BOOTSTRAP_TOKEN_TTL,
+              CLUSTER_DNS_WAIT_SECONDS: BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds,
+            }
           : { SWARM_ADDRESS_POOL }),
       }),
     });
@@ -230,6 +240,6 @@ function clusterGeneration(inputs: Record<string, string | number>): string {
     .readdirSync(SCRIPTS_DIR)
     .sort()
     .map((f) => [f, fs.readFileSync(path.join(SCRIPTS_DIR, f), 'utf8')]);
-  const fixed = { KUBERNETES_MINOR, FLANNEL_MANIFEST_URL, POD_NETWORK_CIDR, SWARM_ADDRESS_POOL, BOOTSTRAP_TIMEOUTS };
+  const fixed = { KUBERNETES_MINOR, FLANNEL_RELEASE_MANIFEST_SHA256, POD_NETWORK_CIDR, SWARM_ADDRESS_POOL, BOOTSTRAP_TIMEOUTS, BOOTSTRAP_TOKEN_TTL };
   return createHash('sha256').update(JSON.stringify({ inputs, scripts, fixed })).digest('hex').slice(0, 8);
 }

@@ -1,6 +1,6 @@
-import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 
 /** Properties of a `NodeRole`. */
 export interface NodeRoleProps {
@@ -9,8 +9,13 @@ export interface NodeRoleProps {
 }
 
 /**
- * The instance role shared by the nodes of one kind: SSM Session Manager access (how students connect,
- * with no open port), and nothing else until the stack grants it a secret or an asset.
+ * The instance role shared by the nodes of one kind: what the SSM Agent needs for Session Manager (how
+ * students connect, with no open port) and Run Command, as one inline policy, and nothing else until the
+ * stack grants it a secret or an asset.
+ *
+ * Not the AWS managed policy `AmazonSSMManagedInstanceCore`: it also lets the nodes read every Systems
+ * Manager parameter in the account (`ssm:GetParameter`, `ssm:GetParameters` on `*`), and anything on a
+ * node with the role's credentials could. See `lib/shared/session-manager.ts` for the actions and their source.
  */
 export class NodeRole extends Construct {
   public readonly role: iam.Role;
@@ -20,12 +25,8 @@ export class NodeRole extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: props.description,
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+      inlinePolicies: { SsmAgent: sessionManagerPolicy({ runCommand: true }) },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason:
-        "AWS's policy for the SSM agent, which Session Manager needs: students connect with aws ssm start-session instead of an open SSH port. AWS keeps it in step with the agent.",
-    });
+    acknowledgeSessionManagerWildcard(this.role, { runCommand: true });
   }
 }

@@ -3,164 +3,21 @@
  * call (aws, curl, kubectl, docker) replaced by stubs that record their arguments and play back scripted
  * answers. What needs a real EC2 instance (dnf, kubeadm, systemd) is outside these tests.
  */
+
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { nodeScriptFile, renderNodeScript, SCRIPTS_DIR } from '../../lib/container-cluster/node-user-data';
-
-const SIGNAL_URL = 'https://signal.test/handle?X-Amz-Signature=abc';
-const INSTANCE_ID = 'i-0123456789abcdef0';
-const CONTROL_PLANE = 'i-0c0ffee0c0ffee000';
-const TOKEN = 'x7k2pq.9f3b2c7d1e0a4f6b';
-const CA_HASH = `sha256:${'3'.repeat(64)}`;
-const GOOD_JOIN = `v1 ${CONTROL_PLANE} 10.0.0.5:6443 ${TOKEN} ${CA_HASH}`;
-
-const COMMON = renderNodeScript(path.join(SCRIPTS_DIR, 'node-common.sh'), {
-  AWS_REGION: 'eu-west-1',
-  READY_SIGNAL_URL: SIGNAL_URL,
-  JOIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:join-AbCdEf',
-  POLL_SECONDS: '0.05',
-  INSTALL_TIMEOUT_SECONDS: '5',
-});
-
-/** `name() { ... }` one-line function definitions of a role script, to test them with stubbed commands. */
-function functionsOf(file: string, names: string[]): string {
-  const text = fs.readFileSync(file, 'utf8');
-  return names
-    .map((name) => {
-      const line = text.split('\n').find((l) => l.startsWith(`${name}() {`));
-      if (!line) throw new Error(`${path.basename(file)} has no one-line function ${name}`);
-      return line;
-    })
-    .join('\n');
-}
-
-/** Sets $state to the next state of the cluster in $STUBS/nodes; a state "REFUSED" fails the call, as
- * kubectl and docker do while the API server or the Swarm manager does not answer. */
-const NEXT_STATE = `read=$(cat "$STUBS/reads" 2>/dev/null || echo 0)
-state=$(awk -v n="$read" '/^--$/ { s++; next } s == n' "$STUBS/nodes")
-(( read < $(grep -c '^--$' "$STUBS/nodes") )) && echo $((read + 1)) >"$STUBS/reads"
-if [[ $state == REFUSED ]]; then echo 'The connection to the server 10.0.0.7:6443 was refused' >&2; exit 1; fi`;
-
-const STUBS: Record<string, string> = {
-  // Metadata answers; the PUT to the wait condition URL is recorded, one signal per line.
-  curl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/curl.calls"
-for arg in "$@"; do
-  case $arg in
-    */api/token) echo token; exit 0 ;;
-    */meta-data/instance-id) echo ${INSTANCE_ID}; exit 0 ;;
-    */meta-data/local-ipv4) echo 10.0.0.7; exit 0 ;;
-    # The egress check: fails (as curl does with no route out) while $STUBS/egress-failures counts down.
-    https://secretsmanager.*)
-      left=$(cat "$STUBS/egress-failures" 2>/dev/null || echo 0)
-      if [[ $left == never ]] || ((left > 0)); then
-        [[ $left == never ]] || echo $((left - 1)) >"$STUBS/egress-failures"
-        exit 7
-      fi
-      exit 0 ;;
-  esac
-done
-while (($#)); do
-  if [[ $1 == --data-binary ]]; then body=$2; fi
-  shift
-done
-printf '%s\\n' "$body" >>"$STUBS/signals"
-`,
-  // get-secret-value plays back secret-values one line per call (the last line repeats); a line
-  // "ERROR: ..." fails the call with that message. put-secret-value records what it was given.
-  aws: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/aws.calls"
-case "$1 $2" in
-  'secretsmanager get-secret-value')
-    value=$(head -n 1 "$STUBS/secret-values")
-    if (($(grep -c '' "$STUBS/secret-values") > 1)); then sed -i 1d "$STUBS/secret-values"; fi
-    if [[ $value == ERROR:* ]]; then echo "\${value#ERROR: }" >&2; exit 254; fi
-    printf '%s\\n' "$value" ;;
-  'secretsmanager put-secret-value')
-    while (($#)); do [[ $1 == --secret-string ]] && cat "\${2#file://}" >"$STUBS/published"; shift; done
-    echo '{"VersionId": "1"}' ;;
-  *) echo "unexpected aws call: $*" >&2; exit 2 ;;
-esac
-`,
-  // Keeps the rules in $STUBS/iptables.rules, one "table chain rule..." line each, newest at the top:
-  // -D removes the first equal line or fails as iptables does when the rule is absent; -I CHAIN 1 inserts.
-  iptables: `#!/bin/bash
-rules="$STUBS/iptables.rules"
-touch "$rules"
-table=filter
-if [[ $1 == -t ]]; then table=$2; shift 2; fi
-op=$1 chain=$2
-shift 2
-case $op in
-  -D)
-    n=$(grep -nxF -- "$table $chain $*" "$rules" | head -n 1 | cut -d: -f1)
-    [[ -n $n ]] || { echo 'iptables: Bad rule (does a matching rule exist in that chain?).' >&2; exit 1; }
-    sed -i "\${n}d" "$rules" ;;
-  -I)
-    [[ $1 == 1 ]] || exit 2
-    shift
-    { echo "$table $chain $*"; cat "$rules"; } >"$rules.new" && mv "$rules.new" "$rules" ;;
-  *) echo "unexpected iptables call: $op" >&2; exit 2 ;;
-esac
-`,
-  // The route table of a node in a public subnet, or none when $STUBS/no-route exists.
-  ip: `#!/bin/bash
-[[ -e $STUBS/no-route ]] || echo 'default via 10.0.0.1 dev ens5 proto dhcp src 10.0.0.7 metric 512'
-`,
-  sysctl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/sysctl.calls"
-`,
-  // Records its calls; \`enable --now\` of a unit written into $STUBS runs the unit's ExecStart, as systemd would.
-  systemctl: `#!/bin/bash
-printf '%s\\n' "$*" >>"$STUBS/systemctl.calls"
-if [[ $1 == enable && $2 == --now && -f $STUBS/$3 ]]; then exec bash "$(sed -n 's/^ExecStart=//p' "$STUBS/$3")"; fi
-`,
-  // Plays back `nodes`: one state of the cluster per call, states separated by "--" lines, the last repeating.
-  kubectl: `#!/bin/bash
-${NEXT_STATE}
-printf '%s\\n' "$state"
-`,
-  // The same states as "hostname status" lines, printed in the --format asked for.
-  docker: `#!/bin/bash
-${NEXT_STATE}
-format=$(printf '%s\\n' "$@" | grep -A1 -- '^--format$' | tail -n 1)
-if [[ $format == *Hostname* ]]; then printf '%s\\n' "$state"; else printf '%s\\n' "$state" | awk '{ print $2 }'; fi
-`,
-};
-
-
-interface Run {
-  status: number | null;
-  /** Everything the script printed, standard output and error. */
-  output: string;
-  /** The documents PUT to the wait condition URL, in order. */
-  signals: Array<{ Status: string; Reason: string; UniqueId: string; Data: string }>;
-}
-
-/** Runs `body` in bash after the rendered shared functions, with the stubs first on the PATH. */
-function run(body: string, files: Record<string, string> = {}): Run {
-  const stubs = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-bootstrap-'));
-  try {
-    const bin = path.join(stubs, 'bin');
-    fs.mkdirSync(bin);
-    for (const [name, text] of Object.entries(STUBS)) fs.writeFileSync(path.join(bin, name), text, { mode: 0o755 });
-    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(stubs, name), text);
-    const result = spawnSync('bash', ['-c', `${COMMON}\n${body}`], {
-      env: { PATH: `${bin}:${process.env.PATH}`, STUBS: stubs, HOME: stubs, TMPDIR: stubs },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    const signalsFile = path.join(stubs, 'signals');
-    const signals = fs.existsSync(signalsFile)
-      ? fs.readFileSync(signalsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
-      : [];
-    return { status: result.status, output: result.stdout + result.stderr, signals };
-  } finally {
-    fs.rmSync(stubs, { recursive: true, force: true });
-  }
-}
+import * as yaml from 'js-yaml';
+import {
+  BOOTSTRAP_TOKEN_TTL,
+  FLANNEL_MANIFEST_FILE,
+  FLANNEL_RELEASE_MANIFEST_SHA256,
+  POD_NETWORK_CIDR,
+} from '../../lib/container-cluster/cluster-config';
+import { WORKLOAD_DIR } from '../../lib/container-cluster/container-cluster-lab-stack';
+import { nodeScriptFile, SCRIPTS_DIR } from '../../lib/container-cluster/node-user-data';
+import { CA_HASH, CONTROL_PLANE, functionsOf, GOOD_JOIN, INSTANCE_ID, run, TOKEN } from './bootstrap-harness';
 
 describe('a worker waiting for the join data', () => {
   test("waits past the secret's random first value and another control plane's data, then takes its own", () => {
@@ -396,9 +253,157 @@ echo not-reached`);
 test('a command substitution inside (( )) would run the ERR trap in a check: the reason the scripts avoid it', () => {
   const r = run(`trap 'echo ERR-TRAP >&2' ERR\ncounter() { false | awk 'END { print 0 }'; }\ncheck() { (($(counter) >= 1)); }\nuntil check; do break; done; echo done`);
   expect(r.output).toContain('ERR-TRAP');
-  const common = fs.readFileSync(path.join(SCRIPTS_DIR, 'node-common.sh'), 'utf8');
+  const common = fs.readFileSync(path.join(SCRIPTS_DIR, 'control-plane-steps.sh'), 'utf8');
   for (const file of fs.readdirSync(SCRIPTS_DIR)) {
     expect({ file, inArithmetic: /\(\([^)]*\$\(/.test(fs.readFileSync(path.join(SCRIPTS_DIR, file), 'utf8')) }).toEqual({ file, inArithmetic: false });
   }
   expect(common).toContain('ready=$("$READY_COUNTER") || return 1');
+});
+
+describe("containerd's configuration, written whole for the version installed", () => {
+  /** Writes the configuration for `version` (what `containerd --version` prints) and parses it as TOML (Python's tomllib). */
+  function configFor(version: string): { status: number | null; output: string; toml?: any } {
+    const r = run(`write_containerd_config '${version}' "$STUBS/etc/containerd/config.toml"\ncat "$STUBS/etc/containerd/config.toml"`, {}, { kubernetes: true });
+    if (r.status !== 0) return { status: r.status, output: r.output };
+    const parsed = spawnSync('python3', ['-c', 'import json, sys, tomllib; print(json.dumps(tomllib.loads(sys.stdin.read())))'], {
+      input: r.output,
+      encoding: 'utf8',
+    });
+    expect(parsed.stderr).toBe('');
+    return { status: r.status, output: r.output, toml: JSON.parse(parsed.stdout) };
+  }
+
+  test('containerd 2.1 and later (Amazon Linux 2023 ships 2.2): config version 3, the CRI runtime plugin, bin_dirs', () => {
+    for (const version of [
+      'containerd github.com/containerd/containerd/v2 v2.2.5 1ba0ae8a48e1d3b6b13b5a6a3e1a4a0b0fbd2d3b',
+      'containerd github.com/containerd/containerd/v2 2.1.4 75cb2b7193e4e490e9fbdc236c0e811ccaba3376',
+    ]) {
+      const { toml } = configFor(version);
+      expect(toml).toEqual({
+        version: 3,
+        plugins: {
+          'io.containerd.cri.v1.runtime': {
+            containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } },
+            cni: { bin_dirs: ['/opt/cni/bin'], conf_dir: '/etc/cni/net.d' },
+          },
+        },
+      });
+    }
+  });
+
+  test('containerd 2.0: the single bin_dir it still reads', () => {
+    const { toml } = configFor('containerd github.com/containerd/containerd/v2 v2.0.5 fb4c30d4ede3531652d86197bf3fc9515e5276d9');
+    expect(toml.version).toBe(3);
+    expect(toml.plugins['io.containerd.cri.v1.runtime'].cni).toEqual({ bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' });
+  });
+
+  test('containerd 1.7 (Amazon Linux 2023 before 2.x): config version 2, the grpc CRI plugin', () => {
+    const { toml } = configFor('containerd github.com/containerd/containerd 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da');
+    expect(toml).toEqual({
+      version: 2,
+      plugins: {
+        'io.containerd.grpc.v1.cri': {
+          containerd: { runtimes: { runc: { runtime_type: 'io.containerd.runc.v2', options: { SystemdCgroup: true } } } },
+          cni: { bin_dir: '/opt/cni/bin', conf_dir: '/etc/cni/net.d' },
+        },
+      },
+    });
+  });
+
+  test('a version it does not know, or cannot read, stops the bootstrap with what it found', () => {
+    const three = run(`start_bootstrap worker\nwrite_containerd_config 'containerd github.com/containerd/containerd/v3 v3.0.0 abc' "$STUBS/c.toml"\necho not-reached`, {}, { kubernetes: true });
+    expect(three.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: containerd 3.0.0: this bootstrap writes configuration for containerd 1.x and 2.x only`]);
+    const garbled = run(`start_bootstrap worker\nwrite_containerd_config 'bash: containerd: command not found' "$STUBS/c.toml"\necho not-reached`, {}, { kubernetes: true });
+    expect(garbled.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: cannot read containerd's version from: bash: containerd: command not found`]);
+  });
+});
+
+describe("kubeadm's configuration, rendered as the nodes render it", () => {
+  // https://kubernetes.io/docs/reference/config-api/kubeadm-config.v1beta4/ (kubeadm 1.31 and later, so 1.35):
+  // the fields of each kind this project sets, against the documented ones.
+  const V1BETA4_FIELDS: Record<string, string[]> = {
+    InitConfiguration: ['apiVersion', 'kind', 'bootstrapTokens', 'dryRun', 'nodeRegistration', 'localAPIEndpoint', 'certificateKey', 'skipPhases', 'patches', 'timeouts'],
+    ClusterConfiguration: ['apiVersion', 'kind', 'etcd', 'networking', 'kubernetesVersion', 'controlPlaneEndpoint', 'apiServer', 'controllerManager', 'scheduler', 'dns', 'proxy', 'certificatesDir', 'imageRepository', 'featureGates', 'clusterName', 'encryptionAlgorithm', 'certificateValidityPeriod', 'caCertificateValidityPeriod'],
+    JoinConfiguration: ['apiVersion', 'kind', 'dryRun', 'nodeRegistration', 'caCertPath', 'discovery', 'controlPlane', 'skipPhases', 'patches', 'timeouts'],
+  };
+  const render = (call: string) => {
+    const r = run(call, {}, { kubernetes: true });
+    expect(r.status).toBe(0);
+    return yaml.loadAll(r.output) as any[];
+  };
+
+  test('kubeadm init: an InitConfiguration and a ClusterConfiguration, kubeadm.k8s.io/v1beta4, every value where kubeadm reads it', () => {
+    const docs = render(`kubeadm_init_config '${TOKEN}' 10.0.0.7 v1.35.2 '${POD_NETWORK_CIDR}' '${BOOTSTRAP_TOKEN_TTL}'`);
+    expect(docs.map((d) => [d.apiVersion, d.kind])).toEqual([
+      ['kubeadm.k8s.io/v1beta4', 'InitConfiguration'],
+      ['kubeadm.k8s.io/v1beta4', 'ClusterConfiguration'],
+    ]);
+    const [init, cluster] = docs;
+    expect(init.bootstrapTokens).toEqual([{ token: TOKEN, ttl: BOOTSTRAP_TOKEN_TTL, description: expect.stringContaining('course-labs') }]);
+    expect(init.localAPIEndpoint).toEqual({ advertiseAddress: '10.0.0.7' });
+    expect(init.nodeRegistration).toEqual({ criSocket: 'unix:///run/containerd/containerd.sock' });
+    expect(cluster.kubernetesVersion).toBe('v1.35.2');
+    expect(cluster.networking).toEqual({ podSubnet: POD_NETWORK_CIDR });
+    for (const doc of docs) expect(Object.keys(doc).filter((k) => !V1BETA4_FIELDS[doc.kind].includes(k))).toEqual([]);
+  });
+
+  test('kubeadm join: a JoinConfiguration, kubeadm.k8s.io/v1beta4, from the three join fields', () => {
+    const docs = render(`JOIN_FIELDS=(10.0.0.5:6443 '${TOKEN}' '${CA_HASH}')\nkubeadm_join_config "\${JOIN_FIELDS[@]}"`);
+    expect(docs).toEqual([
+      {
+        apiVersion: 'kubeadm.k8s.io/v1beta4',
+        kind: 'JoinConfiguration',
+        discovery: { bootstrapToken: { apiServerEndpoint: '10.0.0.5:6443', token: TOKEN, caCertHashes: [CA_HASH] } },
+        nodeRegistration: { criSocket: 'unix:///run/containerd/containerd.sock' },
+      },
+    ]);
+    expect(Object.keys(docs[0]).filter((k) => !V1BETA4_FIELDS.JoinConfiguration.includes(k))).toEqual([]);
+  });
+
+  test('the role scripts pass the configuration through a root-only file, never a command line', () => {
+    const controlPlane = fs.readFileSync(nodeScriptFile('kubernetes', 'control-plane'), 'utf8');
+    const worker = fs.readFileSync(nodeScriptFile('kubernetes', 'worker'), 'utf8');
+    expect(controlPlane).toContain('config=$(kubeadm_init_config "$token" "$PRIVATE_IP" "$kubernetes_version" "$POD_NETWORK_CIDR" "$BOOTSTRAP_TOKEN_TTL" | private_kubeadm_config)');
+    expect(controlPlane).toContain('kubeadm init --config "$config" --skip-token-print');
+    expect(worker).toContain('config=$(kubeadm_join_config "${JOIN_FIELDS[@]}" | private_kubeadm_config)');
+    expect(worker).toContain('kubeadm join --config "$config"\n');
+  });
+});
+
+describe("Flannel's manifest, shipped in the workload and checked before it is applied", () => {
+  const shipped = path.join(WORKLOAD_DIR, FLANNEL_MANIFEST_FILE);
+
+  test('the shipped manifest passes the check, and what is applied is the manifest without its header', () => {
+    const r = run(`verified_flannel_manifest '${shipped}' ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml" && sha256sum "$STUBS/applied.yml"`, {}, { kubernetes: true });
+    expect(r.status).toBe(0);
+    const body = fs.readFileSync(shipped, 'utf8').replace(/^(#.*\n)+/, '');
+    expect(r.output.split(' ')[0]).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  test('a manifest that differs by one byte is refused with the pinned SHA-256, and nothing is applied', () => {
+    const tampered = fs.readFileSync(shipped, 'utf8').replace('--ip-masq', '--ip-masq ');
+    const r = run(`start_bootstrap control-plane\nverified_flannel_manifest "$STUBS/kube-flannel.yml" ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml"\necho not-reached`, {
+      'kube-flannel.yml': tampered,
+    }, { kubernetes: true });
+    expect(r.output).not.toContain('not-reached');
+    expect(r.signals.map((s) => s.Reason)).toEqual([
+      expect.stringMatching(new RegExp(`^control-plane ${INSTANCE_ID}: the Flannel manifest \\S+/kube-flannel.yml does not have the pinned SHA-256 ${FLANNEL_RELEASE_MANIFEST_SHA256}$`)),
+    ]);
+    const missing = run(`start_bootstrap control-plane\nverified_flannel_manifest "$STUBS/none.yml" ${FLANNEL_RELEASE_MANIFEST_SHA256} "$STUBS/applied.yml"`, {}, { kubernetes: true });
+    expect(missing.signals.map((s) => s.Reason)).toEqual([expect.stringMatching(/the workload has no Flannel manifest at \S+\/none.yml$/)]);
+  });
+});
+
+describe("containerd's effective configuration is checked after the restart", () => {
+  test('the bootstrap fails when containerd does not report SystemdCgroup = true', () => {
+    const fn = 'containerd_uses_systemd_cgroup';
+    const stub = 'containerd() { [[ $1 == config && $2 == dump ]] && cat "$STUBS/dump"; }';
+    const ok = run(`start_bootstrap worker\n${stub}\n${fn}\necho ok`, { dump: "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  SystemdCgroup = true\n" }, { kubernetes: true });
+    expect(ok.output).toContain('ok');
+    expect(ok.signals).toEqual([]);
+    // containerd 2.x's own defaults: no SystemdCgroup key at all.
+    const ignored = run(`start_bootstrap worker\n${stub}\n${fn}\necho not-reached`, { dump: "[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n  BinaryName = ''\n" }, { kubernetes: true });
+    expect(ignored.output).not.toContain('not-reached');
+    expect(ignored.signals.map((s) => s.Reason)).toEqual([`worker ${INSTANCE_ID}: containerd ignored the SystemdCgroup setting of /etc/containerd/config.toml`]);
+  });
 });

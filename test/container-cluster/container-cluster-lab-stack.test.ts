@@ -1,8 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import {
   BOOTSTRAP_TIMEOUTS,
+  BOOTSTRAP_TOKEN_TTL,
+  FLANNEL_MANIFEST_FILE,
+  FLANNEL_RELEASE_MANIFEST_SHA256,
   FLANNEL_VERSION,
   KUBERNETES_MINOR,
   NodeRole,
@@ -175,16 +179,61 @@ describe('ready means ready', () => {
     for (const [id] of instances(cluster)) expect(cluster.userData(id)).toContain(`READY_SIGNAL_URL='⟨Ref ${handleId}⟩'`);
   });
 
-  test("a node's own timeouts end before CloudFormation's, so a failure arrives with its reason", () => {
+  test("every node gives up, and says so, before CloudFormation does: the worst case, summed", () => {
     const t = BOOTSTRAP_TIMEOUTS;
-    // A wait that runs out after one slow (not hung) install still reports before CloudFormation gives up;
-    // a hung install fails its own step after installSeconds.
-    expect(t.joinWaitSeconds + t.installSeconds).toBeLessThan(t.clusterReadySeconds);
-    // A worker first waits for its way out, then installs, then waits for the join data.
-    expect(t.egressWaitSeconds + t.installSeconds + t.joinWaitSeconds).toBeLessThan(t.clusterReadySeconds);
-    expect(t.nodesReadyWaitSeconds + t.clusterDnsWaitSeconds + t.installSeconds).toBeLessThan(t.clusterReadySeconds);
+    // What bounds each step of a node's bootstrap, read from its rendered user data: each download or
+    // install (with_timeout), each wait, and the steps with no limit of their own (kubeadm, kubectl apply).
+    const bounds = (script: string) => {
+      const lines = script.split('\n');
+      const installs = lines.filter((l) => /^\s*(with_timeout |.*\|\| with_timeout )/.test(l) && !l.includes('with_timeout()')).length;
+      const waits = [
+        [/^wait_for_egress /m, t.egressWaitSeconds],
+        [/^wait_for_join_data /m, t.joinWaitSeconds],
+        [/^wait_for_ready_nodes /m, t.nodesReadyWaitSeconds],
+        [/rollout status deployment\/coredns/m, t.clusterDnsWaitSeconds],
+      ] as const;
+      const waited = waits.filter(([pattern]) => pattern.test(script)).reduce((sum, [, seconds]) => sum + seconds, 0);
+      const unbounded = /^kubeadm (init|join) /m.test(script); // kubeadm's own timeouts are minutes long
+      return { installs, sum: installs * t.installSeconds + waited, unbounded };
+    };
+    for (const [name, cluster] of ALL) {
+      for (const [id] of instances(cluster)) {
+        const script = cluster.userData(id);
+        const { installs, sum, unbounded } = bounds(script);
+        expect({ name, id, installs: installs > 0 }).toEqual({ name, id, installs: true });
+        // The limits of the steps alone do not bound a node (a worker: 240 + 4 x 600 + 900 s; kubeadm has
+        // its own): the deadline does. Every step is cut to it, and the watchdog ends whatever runs then.
+        const worst = unbounded ? t.nodeDeadlineSeconds : Math.min(sum, t.nodeDeadlineSeconds);
+        expect({ name, id, fits: worst + t.signalSeconds + t.bootBeforeWaitSeconds < t.clusterReadySeconds }).toEqual({ name, id, fits: true });
+        expect(script).toContain(`DEADLINE_SECONDS='${t.nodeDeadlineSeconds}'`);
+        expect(script).toMatch(/^start_bootstrap\(\) \{[^}]*\n  start_deadline_watchdog\n  trap stop_deadline_watchdog EXIT\n\}/m);
+        for (const wait of ['egress_open', 'join_data_published "$1"', 'enough_nodes_ready']) {
+          const at = script.indexOf(`wait_until "$LIMIT" ${wait}`);
+          if (at >= 0) expect(script.lastIndexOf('limit_to_deadline', at)).toBeGreaterThan(script.lastIndexOf('\n}', at));
+        }
+        expect(script).toContain('with_timeout() {\n  limit_to_deadline "$INSTALL_TIMEOUT_SECONDS"\n  timeout "$LIMIT" "$@"\n}');
+      }
+    }
+    // The worst case of a node: its deadline from boot, then one signal; it may have booted a little
+    // before the wait condition started. All of it within the wait condition's timeout.
+    expect(t.nodeDeadlineSeconds + t.signalSeconds + t.bootBeforeWaitSeconds).toBeLessThan(t.clusterReadySeconds);
+    // One signal's bound is what curl is told: --retry-max-time plus one attempt's --max-time.
+    const curl = kubernetes.userData(kubernetes.nodeId('Worker1')).match(/--retry-max-time (\d+) --max-time (\d+)/)!;
+    expect(Number(curl[1]) + Number(curl[2])).toBe(t.signalSeconds);
+    // Each step's own limit still fits in the deadline, so it, not the watchdog, names what ran out.
+    for (const seconds of [t.egressWaitSeconds, t.joinWaitSeconds, t.nodesReadyWaitSeconds, t.clusterDnsWaitSeconds, t.installSeconds]) {
+      expect(seconds).toBeLessThan(t.nodeDeadlineSeconds);
+    }
     expect(t.pollSeconds).toBeLessThan(t.joinWaitSeconds / 10);
     expect(t.clusterReadySeconds).toBeLessThanOrEqual(3600);
+  });
+
+  test("the join token lives about an hour: past every worker's deadline, and no longer", () => {
+    const [, h, m, sec] = BOOTSTRAP_TOKEN_TTL.match(/^(\d+)h(\d+)m(\d+)s$/)!.map(Number);
+    const ttl = h * 3600 + m * 60 + sec;
+    expect(ttl).toBeGreaterThan(BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds);
+    expect(ttl).toBeLessThanOrEqual(3600);
+    expect(kubernetes.userData(kubernetes.nodeId('ControlPlane'))).toContain(`BOOTSTRAP_TOKEN_TTL='${BOOTSTRAP_TOKEN_TTL}'`);
   });
 
   test('settings that do not shape the cluster (ttlHours, sshCidr) keep every node and the wait condition', () => {
@@ -196,15 +245,17 @@ describe('ready means ready', () => {
     expect(ids(sameShape).sort()).toEqual(ids(kubernetes).sort());
   });
 
-  test('a change of instance type replaces every node, so the bootstraps run again and signal the new wait condition', () => {
+  test('a change of instance type or worker count replaces every node, so the bootstraps run again and signal the new wait condition', () => {
     // EC2 would change an instance's type in place (stop, modify, start), and a node kept that way would
     // not run its bootstrap again: the new wait condition would time out. The new condition's handle is
-    // in every node's user data, so every node is replaced instead (a new logical id).
+    // in every node's user data, so every node is replaced instead (a new logical id). A new worker count
+    // replaces the existing workers too: no worker ever joins with an older control plane's token.
     const ids = (c: SynthesizedCluster) => [c.nodeId('ControlPlane'), c.nodeId('Worker1'), c.nodeId('Worker2')];
     const base = ids(kubernetes);
-    for (const props of [{ controlPlaneInstanceType: 't4g.medium' }, { workerInstanceType: 't4g.small' }]) {
-      const changed = ids(synthCluster(props));
-      expect({ props, kept: changed.filter((id) => base.includes(id)) }).toEqual({ props, kept: [] });
+    for (const props of [{ controlPlaneInstanceType: 't4g.medium' }, { workerInstanceType: 't4g.small' }, { workerCount: 3 }, { workerCount: 2, orchestrator: 'swarm' as const }]) {
+      const changed = synthCluster(props);
+      expect({ props, kept: ids(changed).filter((id) => base.includes(id)) }).toEqual({ props, kept: [] });
+      expect({ props, waitKept: Object.keys(changed.of('AWS::CloudFormation::WaitCondition')).filter((id) => kubernetes.json.Resources[id]) }).toEqual({ props, waitKept: [] });
     }
   });
 
@@ -255,14 +306,55 @@ describe('instance roles: least privilege', () => {
 
   function expectSsmOnly(cluster: SynthesizedCluster, roleId: string) {
     const role = cluster.json.Resources[roleId].Properties;
-    expect(role.ManagedPolicyArns).toEqual([
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] },
+    // Not AmazonSSMManagedInstanceCore: it reads every SSM parameter in the account (ssm:GetParameter(s) on *).
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: 'SsmAgent',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'SessionManager',
+              Effect: 'Allow',
+              Action: ['ssm:UpdateInstanceInformation', 'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
+              Resource: '*',
+            },
+            {
+              Sid: 'RunCommand',
+              Effect: 'Allow',
+              Action: ['ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage', 'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply'],
+              Resource: '*',
+            },
+          ],
+        },
+      },
     ]);
-    expect(role.Policies).toBeUndefined();
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' } },
     ]);
   }
+
+  test.each(ALL)('(%s) no role in the stack can read SSM parameters or holds an AWS managed policy', (_name, cluster) => {
+    const text = JSON.stringify(cluster.json);
+    expect(text).not.toContain('AmazonSSMManagedInstanceCore');
+    expect(text).not.toMatch(/"ssm:GetParameters?"/);
+  });
+
+  test("reading the workload asset from a bootstrap bucket encrypted with CDK's own customer managed key needs no grant: the key's policy lets the account's principals decrypt through S3", () => {
+    // `cdk bootstrap --bootstrap-customer-key` creates this key; its policy is in the CDK CLI's bootstrap template.
+    const template = yaml.load(fs.readFileSync(require.resolve('aws-cdk/lib/api/bootstrap/bootstrap-template.yaml'), 'utf8')) as any;
+    const key = template.Resources.FileAssetsBucketEncryptionKey;
+    expect(key.Condition).toBe('CreateNewKey');
+    const throughS3 = key.Properties.KeyPolicy.Statement.find((s: any) => s.Principal?.AWS === '*');
+    expect(throughS3.Action).toContain('kms:Decrypt');
+    expect(throughS3.Condition.StringEquals['kms:CallerAccount']).toEqual({ Ref: 'AWS::AccountId' });
+    expect(throughS3.Condition.StringEquals['kms:ViaService']).toEqual([{ 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' }]);
+    // A key of your own (--bootstrap-kms-key-id) has the policy you gave it: the guide says what to add.
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
+    expect(guide).toContain('--bootstrap-kms-key-id');
+    expect(guide).toContain('--bootstrap-customer-key');
+  });
 });
 
 describe('the join secret', () => {
@@ -350,20 +442,30 @@ describe('rendered user data', () => {
       expect(script).toContain(`KUBERNETES_MINOR='${KUBERNETES_MINOR}'`);
       expect(script).toContain('baseurl=https://pkgs.k8s.io/core:/stable:/$KUBERNETES_MINOR/rpm/');
       expect(script).toContain('exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni');
-      expect(script).toContain("-e 's/SystemdCgroup = false/SystemdCgroup = true/'");
+      // containerd's configuration is written whole for the version installed, then checked (not sed on its defaults).
+      expect(script).toContain('write_containerd_config "$(containerd --version)" "$CONTAINERD_CONFIG"\n  systemctl restart containerd\n  containerd_uses_systemd_cgroup\n');
+      expect(script).not.toContain('containerd config default');
     }
-    expect(k8sControlPlane).toContain(`FLANNEL_MANIFEST_URL='https://github.com/flannel-io/flannel/releases/download/${FLANNEL_VERSION}/kube-flannel.yml'`);
+    // Flannel: the manifest shipped in the workload, checked against its pinned SHA-256; nothing fetched from GitHub.
+    expect(k8sControlPlane).toContain(`FLANNEL_MANIFEST_FILE='${FLANNEL_MANIFEST_FILE}'`);
+    expect(k8sControlPlane).toContain(`FLANNEL_MANIFEST_SHA256='${FLANNEL_RELEASE_MANIFEST_SHA256}'`);
+    expect(k8sControlPlane).toContain(
+      'verified_flannel_manifest "/home/ec2-user/workload/$FLANNEL_MANIFEST_FILE" "$FLANNEL_MANIFEST_SHA256" /root/kube-flannel.yml\nkubectl apply -f /root/kube-flannel.yml\n',
+    );
+    expect(k8sControlPlane.indexOf('copy_workload "$WORKLOAD_S3_URL"')).toBeLessThan(k8sControlPlane.indexOf('verified_flannel_manifest "'));
+    expect(k8sControlPlane).not.toMatch(/github\.com|githubusercontent/);
     expect(k8sControlPlane).toContain('kubeadm init --config "$config" --skip-token-print');
     expect(k8sControlPlane).toContain(`EXPECTED_NODES='3'`);
     expect(k8sControlPlane).toMatch(/^wait_for_ready_nodes "\$NODES_READY_WAIT_SECONDS" "\$EXPECTED_NODES" ready_nodes node_states$/m);
     // Ready means the nodes and the pod network: CoreDNS must run before the SUCCESS signal, the last command.
     const lines = k8sControlPlane.trimEnd().split('\n');
     expect(k8sControlPlane).toContain(`CLUSTER_DNS_WAIT_SECONDS='${BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds}'`);
-    expect(lines.indexOf('kubectl -n kube-system rollout status deployment/coredns --timeout="${CLUSTER_DNS_WAIT_SECONDS}s"')).toBeGreaterThan(
+    const coreDns = lines.indexOf('kubectl -n kube-system rollout status deployment/coredns --timeout="${LIMIT}s"');
+    expect(lines[coreDns - 1]).toBe('limit_to_deadline "$CLUSTER_DNS_WAIT_SECONDS"'); // cut to the deadline too
+    expect(coreDns).toBeGreaterThan(
       lines.findIndex((l) => l.startsWith('wait_for_ready_nodes "$NODES_READY_WAIT_SECONDS"')),
     );
     expect(lines[lines.length - 1]).toMatch(/^signal_ready "all \$EXPECTED_NODES nodes Ready and CoreDNS running/);
-    expect(k8sControlPlane).toContain(`-e 's#^( *bin_dir *= *).*#\\1"/opt/cni/bin"#'`);
     expect(k8sControlPlane).toContain(`NODES_READY_WAIT_SECONDS='${BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds}'`);
     expect(custom.userData(custom.nodeId('ControlPlane'))).toContain(`EXPECTED_NODES='4'`);
   });
@@ -458,6 +560,9 @@ describe('the lab guide stays true to the stack', () => {
     expect(guide).toContain(`| a worker waits for the join data | ${minutes(BOOTSTRAP_TIMEOUTS.joinWaitSeconds)} |`);
     expect(guide).toContain(`| the control plane waits for every node to be Ready | ${minutes(BOOTSTRAP_TIMEOUTS.nodesReadyWaitSeconds)} `);
     expect(guide).toContain(`| one package install or download | ${minutes(BOOTSTRAP_TIMEOUTS.installSeconds)} |`);
+    expect(guide).toContain(`| every node's deadline, from its boot | ${minutes(BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds)} |`);
+    expect(guide).toContain(`Every node has one deadline, ${minutes(BOOTSTRAP_TIMEOUTS.nodeDeadlineSeconds)} from its boot`);
+    expect(guide).toContain(`With one signal's ${BOOTSTRAP_TIMEOUTS.signalSeconds / 60} min and ${BOOTSTRAP_TIMEOUTS.bootBeforeWaitSeconds / 60} min for a`);
     expect(guide).toContain(`| Kubernetes: the control plane waits for CoreDNS | ${minutes(BOOTSTRAP_TIMEOUTS.clusterDnsWaitSeconds)} `);
     expect(guide).toContain(`| the \`ClusterReady\` wait condition | ${minutes(BOOTSTRAP_TIMEOUTS.clusterReadySeconds)} `);
     expect(guide).toContain(`polls the secret every ${BOOTSTRAP_TIMEOUTS.pollSeconds} s`);
@@ -505,5 +610,28 @@ describe('hourly cost (labs cost), on the synths above', () => {
     expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
     const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
     expect(guide).toContain(`| **total** | | **${figure.replace('/h', '')}** |`);
+  });
+});
+
+describe("the lab guide has the course's Docker steps", () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'container-cluster', 'README.md'), 'utf8');
+  /** The guide's shell commands, one per line, comments dropped. */
+  const commands = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim());
+
+  test.each([
+    ['the networks Docker made, and the default bridge', /^docker network ls$/, /^docker network inspect bridge$/],
+    ['pulling and inspecting an image', /^docker pull alpine:3\.22$/, /^docker image inspect alpine:3\.22 /],
+    ["a container's changes, and an image made of them", /^docker diff changed$/, /^docker commit changed my-alpine:greeting$/],
+    ['leaving the Swarm, and joining it again', /^docker swarm leave$/, /^docker swarm join-token worker$/],
+  ])('%s', (_what, ...patterns) => {
+    for (const pattern of patterns) expect({ pattern: String(pattern), found: commands.some((c) => pattern.test(c)) }).toEqual({ pattern: String(pattern), found: true });
+  });
+
+  test('the instance metadata claim is exact: hop limit 1 stops bridged containers and pods, not host-network ones', () => {
+    expect(guide).toContain('https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html');
+    expect(guide).toContain('`hostNetwork: true`');
+    expect(guide).toContain('`--network host`');
+    expect(guide).not.toContain('so containers cannot reach the instance metadata');
+    expect(commands.filter((c) => c.includes('169.254.169.254/latest/api/token'))).toHaveLength(2);
   });
 });

@@ -6,7 +6,16 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
-import { SAMPLE_NODE_PORT } from '../../lib/container-cluster/cluster-config';
+import { createHash } from 'crypto';
+import * as yaml from 'js-yaml';
+import {
+  FLANNEL_MANIFEST_FILE,
+  FLANNEL_RELEASE_MANIFEST_SHA256,
+  FLANNEL_RELEASE_MANIFEST_URL,
+  FLANNEL_VERSION,
+  POD_NETWORK_CIDR,
+  SAMPLE_NODE_PORT,
+} from '../../lib/container-cluster/cluster-config';
 import { WORKLOAD_DIR } from '../../lib/container-cluster/container-cluster-lab-stack';
 
 const APP = path.join(WORKLOAD_DIR, 'swarm', 'app');
@@ -172,5 +181,47 @@ describe('the manifests', () => {
     const images = texts.flatMap((t) => [...t.matchAll(/(?:image:|FROM)\s+(\S+)/g)].map((m) => m[1]));
     expect(images.length).toBeGreaterThan(5);
     for (const image of images) expect(image).toMatch(/^[a-z0-9/-]+:\d[\w.-]*$/);
+  });
+});
+
+describe("Flannel's manifest, shipped in the workload", () => {
+  const text = fs.readFileSync(path.join(WORKLOAD_DIR, FLANNEL_MANIFEST_FILE), 'utf8');
+  const header = text.match(/^(#.*\n)+/)![0];
+  const body = text.slice(header.length);
+  const docs = yaml.loadAll(body) as any[];
+
+  test('is the pinned release manifest, after a header that says where it came from', () => {
+    expect(createHash('sha256').update(body).digest('hex')).toBe(FLANNEL_RELEASE_MANIFEST_SHA256);
+    expect(Buffer.byteLength(body)).toBe(4476); // the length GitHub serves for the v0.27.4 release asset
+    expect(body).not.toMatch(/^#/m); // the bootstrap drops the header by deleting every line that starts with #
+    expect(header).toContain(FLANNEL_RELEASE_MANIFEST_URL);
+    expect(header).toContain('05e2b583ee3ab87fc7fad64425ef0c5cbc0f5437');
+  });
+
+  test("parses as YAML into Flannel's objects, its images all of the pinned release", () => {
+    expect(docs.map((d) => `${d.apiVersion} ${d.kind} ${d.metadata.name}`)).toEqual([
+      'v1 Namespace kube-flannel',
+      'v1 ServiceAccount flannel',
+      'rbac.authorization.k8s.io/v1 ClusterRole flannel',
+      'rbac.authorization.k8s.io/v1 ClusterRoleBinding flannel',
+      'v1 ConfigMap kube-flannel-cfg',
+      'apps/v1 DaemonSet kube-flannel-ds',
+    ]);
+    const pod = docs[5].spec.template.spec;
+    const images = [...pod.initContainers, ...pod.containers].map((c: any) => c.image);
+    expect(images).toEqual([
+      'ghcr.io/flannel-io/flannel-cni-plugin:v1.8.0-flannel1',
+      `ghcr.io/flannel-io/flannel:${FLANNEL_VERSION}`,
+      `ghcr.io/flannel-io/flannel:${FLANNEL_VERSION}`,
+    ]);
+    expect(pod.hostNetwork).toBe(true);
+  });
+
+  test('its pod network is the one kubeadm init is given, and its CNI plugin goes where containerd looks', () => {
+    const netConf = JSON.parse(docs[4].data['net-conf.json']);
+    expect(netConf).toEqual({ Network: POD_NETWORK_CIDR, EnableNFTables: false, Backend: { Type: 'vxlan' } });
+    const volumes = docs[5].spec.template.spec.volumes.map((v: any) => v.hostPath?.path).filter(Boolean);
+    expect(volumes).toContain('/opt/cni/bin'); // write_containerd_config points containerd's CNI plugins there
+    expect(volumes).toContain('/etc/cni/net.d');
   });
 });

@@ -5,6 +5,7 @@
 # signals CloudFormation only on failure: the control plane signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/worker-steps.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kubernetes-node.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'  # the control plane this worker joins (its data, not a stale one)
@@ -20,18 +21,7 @@ wait_for_join_data "$CONTROL_PLANE_ID" "$JOIN_WAIT_SECONDS"
 require_join_fields '[0-9.]+:6443' '[a-z0-9]{6}\.[a-z0-9]{16}' 'sha256:[0-9a-f]{64}'
 
 step 'kubeadm join'
-config=$(private_kubeadm_config <<YAML
-apiVersion: kubeadm.k8s.io/v1beta4
-kind: JoinConfiguration
-discovery:
-  bootstrapToken:
-    apiServerEndpoint: "${JOIN_FIELDS[0]}"
-    token: "${JOIN_FIELDS[1]}"
-    caCertHashes: ["${JOIN_FIELDS[2]}"]
-nodeRegistration:
-  criSocket: "$CONTAINERD_SOCKET"
-YAML
-)
+config=$(kubeadm_join_config "${JOIN_FIELDS[@]}" | private_kubeadm_config)
 kubeadm join --config "$config"
 rm -f "$config"
-log 'joined the cluster; the control plane reports when every node is Ready'
+finish_bootstrap 'joined the cluster; the control plane reports when every node is Ready'

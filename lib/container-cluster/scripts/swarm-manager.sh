@@ -5,6 +5,7 @@
 # `docker node ls` and only then signals CloudFormation.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/control-plane-steps.sh"
 
 EXPECTED_NODES='__EXPECTED_NODES__'
 NODES_READY_WAIT_SECONDS='__NODES_READY_WAIT_SECONDS__'

@@ -5,6 +5,7 @@
 # failure: the manager signals success once every node is Ready.
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/node-common.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/worker-steps.sh"
 
 CONTROL_PLANE_ID='__CONTROL_PLANE_ID__'
 EGRESS_WAIT_SECONDS='__EGRESS_WAIT_SECONDS__'
@@ -21,4 +22,4 @@ require_join_fields '[0-9.]+:2377' 'SWMTKN-1-[0-9a-z]+-[0-9a-z]+'
 # it. Only root-level users of this node could see it, and they can read the node's credentials anyway.
 step 'docker swarm join'
 docker swarm join --token "${JOIN_FIELDS[1]}" "${JOIN_FIELDS[0]}" >/dev/null
-log 'joined the Swarm; the manager reports when every node is Ready'
+finish_bootstrap 'joined the Swarm; the manager reports when every node is Ready'
