@@ -1,5 +1,5 @@
 /** Who owns a tagged resource decides what sweep may delete: these are the safety rules. */
-import { LiveStacks, NO_STACK_TAG_REASON, NOT_A_LAB_STACK_REASON, ownerOf, planSweep, stackTagOf, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
+import { describeKept, LiveStacks, NO_STACK_TAG_REASON, NOT_A_LAB_STACK_REASON, ownerOf, planSweep, stackTagOf, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
 import { KIND_LABEL, ResourceKind } from '../../lib/cli/inventory/resources';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../lib/shared/tags';
 import { resource, tagsOf } from './fixtures';
@@ -146,4 +146,24 @@ describe('planSweep', () => {
     const kinds = ['ec2-instance', 'ebs-volume', 'ebs-snapshot', 'security-group', 'nat-gateway', 'emr-cluster', 'autoscaling-group', 'ecs-cluster', 'ecs-service', 'ecs-task', 'load-balancer', 'target-group', 's3-bucket', 'log-group'];
     expect([...SWEEP_ORDER].sort()).toEqual(kinds.sort());
   });
+});
+
+test("what stays is said truly: a resource kept for want of a stack tag is not said to belong to a live stack", () => {
+  const project = { [TAG_KEYS.project]: PROJECT_TAG_VALUE };
+  const plan = planSweep(
+    [
+      resource('ec2-instance', 'i-runtime', 'StaticSiteLabStack'),
+      resource('ebs-volume', 'vol-live', 'HadoopLabStack'),
+      resource('s3-bucket', 'course-shared-data', project),
+      resource('ec2-instance', 'i-node', 'GoneStack', { parent: { kind: 'emr-cluster', id: 'j-GONE' } }),
+      resource('emr-cluster', 'j-GONE', 'GoneStack'),
+    ],
+    live,
+  );
+  expect(describeKept(plan.kept)).toBe(
+    "2 belong to live stacks, 1 goes with the resource that manages it, 1 is not provably a lab's leftover (no stack tag names a deleted lab stack)",
+  );
+  expect(describeKept(planSweep([resource('s3-bucket', 'b', project), resource('ec2-instance', 'i', { ...project, [TAG_KEYS.stack]: '' })], live).kept)).toBe(
+    "2 are not provably a lab's leftover (no stack tag names a deleted lab stack)",
+  );
 });

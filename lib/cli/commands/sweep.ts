@@ -6,7 +6,7 @@ import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { formatUsd, plural, table } from '../format';
 import { loadInventory } from '../inventory';
-import { planSweep } from '../inventory/ownership';
+import { describeKept, planSweep } from '../inventory/ownership';
 import { KIND_LABEL } from '../inventory/resources';
 import { io } from '../io';
 import { priceItem } from '../pricing';
@@ -35,12 +35,13 @@ export function registerSweep(program: Command): void {
       io.out(`Account ${inventory.account}, region ${inventory.region}.`);
       // What Elastic Beanstalk keeps outside every stack, said rather than swept (see the module).
       for (const line of await beanstalkStorageNote(session, inventory.region, inventory.account)) io.out(line);
-      const owned = plan.kept.length;
+      const kept = plan.kept.length;
+      const stay = kept ? `${plural(kept, 'tagged resource')} ${kept === 1 ? 'stays' : 'stay'}: ${describeKept(plan.kept)}` : '';
       if (!plan.sweep.length) {
-        io.out(`Nothing to sweep: ${owned ? `all ${plural(owned, 'tagged resource')} belong to live stacks` : 'no resource carries the labs\' tags'}.`);
+        io.out(`Nothing to sweep: ${kept ? stay : 'no resource carries the labs\' tags'}.`);
         return;
       }
-      io.out(`Sweep ${plural(plan.sweep.length, 'resource')} that no live stack owns${owned ? ` (${plural(owned, 'other tagged resource')} belong to live stacks and stay)` : ''}:`);
+      io.out(`Sweep ${plural(plan.sweep.length, 'resource')} that no live stack owns${kept ? ` (${plural(kept, 'other')} ${kept === 1 ? 'stays' : 'stay'}: ${describeKept(plan.kept)})` : ''}:`);
       io.out(
         table(
           ['RESOURCE', 'ID', 'STATE', 'DETAIL', 'STACK TAG', { header: '$/HOUR', align: 'right' }],

@@ -147,3 +147,23 @@ export function planSweep(resources: readonly LabResource[], live: LiveStacks, s
   sweep.sort((a, b) => SWEEP_ORDER.indexOf(a.kind) - SWEEP_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id));
   return { sweep, kept };
 }
+
+/**
+ * What stays of the tagged resources a sweep found, and why, for its plan: `2 belong to live stacks, 1 is
+ * not provably a lab's leftover`. A resource kept because nothing ties it to a deleted lab stack is not said
+ * to belong to a live one.
+ */
+export function describeKept(kept: readonly KeptResource[]): string {
+  const count = (test: (reason: string) => boolean) => kept.filter((k) => test(k.reason)).length;
+  const owned = count((r) => r.startsWith('belongs to stack '));
+  const withParent = count((r) => r.startsWith('goes with its '));
+  const unproven = count((r) => r === NO_STACK_TAG_REASON || r === NOT_A_LAB_STACK_REASON);
+  const other = kept.length - owned - withParent - unproven;
+  const parts = [
+    owned ? `${owned} ${owned === 1 ? 'belongs' : 'belong'} to live stacks` : '',
+    withParent ? `${withParent} ${withParent === 1 ? 'goes' : 'go'} with the resource that manages it` : '',
+    unproven ? `${unproven} ${unproven === 1 ? 'is' : 'are'} not provably a lab's leftover (no stack tag names a deleted lab stack)` : '',
+    other ? `${other} ${other === 1 ? 'lacks' : 'lack'} the ${TAG_KEYS.project}=${PROJECT_TAG_VALUE} tag` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
+}
