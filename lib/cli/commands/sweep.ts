@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { TAG_KEYS } from '../../shared/tags';
 import { beanstalkStorageNote } from '../actions/beanstalk-storage';
 import { describeResource, executeSweep, SweepOutcome } from '../actions/sweep';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { formatUsd, plural, table } from '../format';
 import { loadInventory } from '../inventory';
-import { describeKept, planSweep } from '../inventory/ownership';
+import { describeKept, planSweep, stackTagOf } from '../inventory/ownership';
 import { KIND_LABEL } from '../inventory/resources';
 import { io } from '../io';
 import { priceItem } from '../pricing';
@@ -50,7 +49,7 @@ export function registerSweep(program: Command): void {
             r.id,
             r.state === 'exists' ? '' : r.state,
             r.detail,
-            r.tags[TAG_KEYS.stack] ?? '-',
+            stackTagOf(r) ?? '-', // the stack the sweep found gone: ours, or CloudFormation's tag when ours is empty
             r.billable.length ? formatUsd(r.billable.map((i) => priceItem(i)).reduce((t, p) => t + (p.priced ? p.usdPerHour : 0), 0)) : '-',
           ]),
         ),
