@@ -21,10 +21,11 @@ export function registerSweep(program: Command): void {
   withRegion(
     program
       .command('sweep')
-      .summary('Delete tagged resources that no live stack owns')
+      .summary('Delete the leftovers of deleted lab stacks')
       .description(
-        "Find resources carrying the labs' tags that no live stack owns (instances, volumes, snapshots, EMR clusters, buckets with all object versions, " +
-          'log groups, security groups, ...) and delete them. A resource whose tags name a live stack is never swept. Prints the plan; changes nothing without --yes.',
+        "Find the leftovers of deleted lab stacks (instances, volumes, snapshots, EMR clusters, buckets with all object versions, log groups, security groups, ...): " +
+          'resources with the project tag whose non-empty stack tag names a lab stack that no longer exists, and that no live stack owns; and delete them. ' +
+          'The project tag alone is never enough, and a resource whose tags name a live stack is never swept. Prints the plan; changes nothing without --yes.',
       )
       .option('--yes', 'do it (without it, only the plan is printed)'),
   ).action(async (options: RegionOption & { yes?: boolean }) => {
