@@ -14,8 +14,9 @@
  * non-empty stack tag names the lab stack it came from. The project tag alone proves nothing: the README
  * offers it for cost reports, so a course's own shared bucket may carry it; and an instance with no stack
  * tag, or an empty one, cannot be tied to a lab that is gone. Those are never swept, whatever else they carry.
- * CloudFormation's `aws:cloudformation:stack-name` tag is on what any stack makes, so alone it names a lab
- * stack only beside a non-empty `course-labs:lab` tag (LabStack puts both of its own tags on all it makes):
+ * CloudFormation's `aws:cloudformation:stack-name` tag is on what any stack makes (CloudFormation adds it to
+ * every stack's resources: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html),
+ * so alone it names a lab stack only beside a non-empty `course-labs:lab` tag (LabStack puts both of its own tags on all it makes):
  * a course's own stack that tagged a retained bucket with the project tag for cost reports, and was then
  * deleted, has not left a lab's leftover.
  */
