@@ -126,7 +126,8 @@ describe('planSweep', () => {
         resource(kind, `${kind}-cfn-only`, { ...project, 'aws:cloudformation:stack-name': 'CourseSharedStack' }),
         resource(kind, `${kind}-live`, 'StaticSiteLabStack'),
         resource(kind, `${kind}-not-project`, { ...tagsOf('GoneStack'), [TAG_KEYS.project]: 'other' }),
-        // Elastic Beanstalk's own stack (awseb-e-...-stack) outlives the lab stack while it tears the environment down.
+        // Tagged for a gone lab stack, but CloudFormation's tag names a stack that exists (as an Elastic Beanstalk
+        // environment's own awseb-e-...-stack would): that stack owns it, so it stays.
         resource(kind, `${kind}-beanstalk`, { ...tagsOf('BeanstalkLabStack', 'beanstalk'), 'aws:cloudformation:stack-name': 'awseb-e-abc123-stack' }),
       ];
       const withBeanstalk: LiveStacks = { ...live, names: new Set([...live.names, 'awseb-e-abc123-stack']) };
