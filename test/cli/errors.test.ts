@@ -1,4 +1,6 @@
 /** What a user sees when AWS is not set up: one line, the right exit status, never a stack trace. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { toCliError } from '../../lib/cli/aws/errors';
 import { CliError } from '../../lib/cli/errors';
 import { EXIT } from '../../lib/cli/exit-codes';
@@ -48,4 +50,13 @@ test('anything else is a bug and is not dressed up', () => {
   expect(toCliError(awsError('ValidationError', 'Template format error'))).toBeUndefined();
   const cli = new CliError('already one line', EXIT.notFound);
   expect(toCliError(cli)).toBe(cli);
+});
+
+test("the README's exit-status table lists every status of EXIT once, in order, and no other", () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const table = readme.split('**Exit codes.**')[1]?.split('\n\n')[1] ?? '';
+  const rows = [...table.matchAll(/^\| (\d+) \| /gm)].map((m) => Number(m[1]));
+  const codes = Object.values(EXIT);
+  expect(new Set(codes).size).toBe(codes.length); // no two meanings share a status
+  expect(rows).toEqual([...codes].sort((a, b) => a - b));
 });

@@ -1,5 +1,6 @@
 /** Who owns a tagged resource decides what sweep may delete: these are the safety rules. */
-import { LiveStacks, NO_STACK_TAG_REASON, ownerOf, planSweep, stackTagOf, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
+import { describeKept, LiveStacks, NO_STACK_TAG_REASON, NOT_A_LAB_STACK_REASON, ownerOf, planSweep, stackTagOf, SWEEP_ORDER } from '../../lib/cli/inventory/ownership';
+import { KIND_LABEL, ResourceKind } from '../../lib/cli/inventory/resources';
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../lib/shared/tags';
 import { resource, tagsOf } from './fixtures';
 
@@ -89,17 +90,50 @@ describe('planSweep', () => {
     });
 
     test("CloudFormation's stack-name tag names the stack when the project's is empty or missing", () => {
-      const r = resource('ec2-instance', 'i-cfn', { ...project, [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': 'GoneStack' });
+      const r = resource('ec2-instance', 'i-cfn', { ...project, [TAG_KEYS.lab]: 'static-site', [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': 'GoneStack' });
       expect(stackTagOf(r)).toBe('GoneStack');
       expect(planSweep([r], live).sweep).toEqual([r]);
       const owned = resource('ec2-instance', 'i-cfn-live', { ...project, [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': 'StaticSiteLabStack' });
       expect(planSweep([owned], live).kept).toEqual([{ resource: owned, reason: 'belongs to stack StaticSiteLabStack' }]);
     });
 
+    test("CloudFormation's stack-name tag alone, with no lab tag, does not name a lab stack: a course stack's retained bucket stays", () => {
+      // Any stack's resources carry aws:cloudformation:stack-name; a course's own stack may add the project tag for cost reports.
+      const retained = resource('s3-bucket', 'course-shared-retained', { ...project, 'aws:cloudformation:stack-name': 'CourseSharedStack' });
+      const blankLab = resource('ebs-volume', 'vol-blank-lab', { ...project, [TAG_KEYS.lab]: ' ', 'aws:cloudformation:stack-name': 'GoneStack' });
+      for (const r of [retained, blankLab]) {
+        expect(planSweep([...leftovers, r], live).sweep.map((x) => x.id)).not.toContain(r.id);
+        expect(planSweep([r], live).kept).toEqual([{ resource: r, reason: NOT_A_LAB_STACK_REASON }]);
+        expect(planSweep([r], live, { stacks: new Set(['CourseSharedStack', 'GoneStack']) }).sweep).toEqual([]);
+      }
+    });
+
     test('an empty stack tag never names a stack, not even one called ""', () => {
       const liveWithEmpty: LiveStacks = { ...live, names: new Set([...live.names, '']) };
       expect(stackTagOf(resource('ec2-instance', 'i-e', { ...project, [TAG_KEYS.stack]: '' }))).toBeUndefined();
       expect(ownerOf(resource('ec2-instance', 'i-e', { ...project, [TAG_KEYS.stack]: '' }), liveWithEmpty)).toBeUndefined();
+    });
+  });
+
+  describe('the rule holds for every kind sweep handles', () => {
+    const kinds = Object.keys(KIND_LABEL) as ResourceKind[];
+    const project = { [TAG_KEYS.project]: PROJECT_TAG_VALUE };
+    test.each(kinds)('%s: swept only when a non-empty stack tag names a lab stack that is gone', (kind) => {
+      const leftover = resource(kind, `${kind}-leftover`, 'GoneStack');
+      const keep = [
+        resource(kind, `${kind}-project-only`, project),
+        resource(kind, `${kind}-empty-stack`, { ...project, [TAG_KEYS.lab]: 'static-site', [TAG_KEYS.stack]: '', 'aws:cloudformation:stack-name': ' ' }),
+        resource(kind, `${kind}-cfn-only`, { ...project, 'aws:cloudformation:stack-name': 'CourseSharedStack' }),
+        resource(kind, `${kind}-live`, 'StaticSiteLabStack'),
+        resource(kind, `${kind}-not-project`, { ...tagsOf('GoneStack'), [TAG_KEYS.project]: 'other' }),
+        // Tagged for a gone lab stack, but CloudFormation's tag names a stack that exists (as an Elastic Beanstalk
+        // environment's own awseb-e-...-stack would): that stack owns it, so it stays.
+        resource(kind, `${kind}-beanstalk`, { ...tagsOf('BeanstalkLabStack', 'beanstalk'), 'aws:cloudformation:stack-name': 'awseb-e-abc123-stack' }),
+      ];
+      const withBeanstalk: LiveStacks = { ...live, names: new Set([...live.names, 'awseb-e-abc123-stack']) };
+      const plan = planSweep([leftover, ...keep], withBeanstalk);
+      expect(plan.sweep.map((r) => r.id)).toEqual([leftover.id]);
+      expect(plan.kept.map((k) => k.resource.id).sort()).toEqual(keep.map((r) => r.id).sort());
     });
   });
 
@@ -113,4 +147,24 @@ describe('planSweep', () => {
     const kinds = ['ec2-instance', 'ebs-volume', 'ebs-snapshot', 'security-group', 'nat-gateway', 'emr-cluster', 'autoscaling-group', 'ecs-cluster', 'ecs-service', 'ecs-task', 'load-balancer', 'target-group', 's3-bucket', 'log-group'];
     expect([...SWEEP_ORDER].sort()).toEqual(kinds.sort());
   });
+});
+
+test("what stays is said truly: a resource kept for want of a stack tag is not said to belong to a live stack", () => {
+  const project = { [TAG_KEYS.project]: PROJECT_TAG_VALUE };
+  const plan = planSweep(
+    [
+      resource('ec2-instance', 'i-runtime', 'StaticSiteLabStack'),
+      resource('ebs-volume', 'vol-live', 'HadoopLabStack'),
+      resource('s3-bucket', 'course-shared-data', project),
+      resource('ec2-instance', 'i-node', 'GoneStack', { parent: { kind: 'emr-cluster', id: 'j-GONE' } }),
+      resource('emr-cluster', 'j-GONE', 'GoneStack'),
+    ],
+    live,
+  );
+  expect(describeKept(plan.kept)).toBe(
+    "2 belong to live stacks, 1 goes with the resource that manages it, 1 is not provably a lab's leftover (no stack tag names a deleted lab stack)",
+  );
+  expect(describeKept(planSweep([resource('s3-bucket', 'b', project), resource('ec2-instance', 'i', { ...project, [TAG_KEYS.stack]: '' })], live).kept)).toBe(
+    "2 are not provably a lab's leftover (no stack tag names a deleted lab stack)",
+  );
 });

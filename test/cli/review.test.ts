@@ -100,6 +100,9 @@ describe('the report on fixture pairs', () => {
     expect(s).toMatch(/\| `ClusterReadyHandle1a2b3c4d3F2A9C1B` → `ClusterReadyHandle5e6f7a8b3F2A9C1B` \| AWS::CloudFormation::WaitConditionHandle \| new logical id \|/);
     // A resource whose id has no generation (Worker1) is not paired with anything.
     expect(s).not.toContain('`Worker1` →');
+    // Its cost is one row too, old beside new, not a row that vanishes and one that appears.
+    expect(s).toMatch(/\| `Worker1a2b3c4dInstance9A8B7C6D` → `Worker5e6f7a8bInstance1C2D3E4F` \| AWS::EC2::Instance \| \$0\.0084\/h[^|]* \| \$0\.0208\/h[^|]* \|/);
+    expect(s).not.toMatch(/^\| `Worker1a2b3c4dInstance9A8B7C6D` \|/m);
   });
 
   test('an added IAM statement with a wildcard is flagged on its own line', () => {

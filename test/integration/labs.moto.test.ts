@@ -241,6 +241,8 @@ test('sweep without --yes prints the plan and changes nothing', async () => {
   for (const id of leftoverIds()) expect(out).toContain(id);
   for (const id of [...Object.values(s.decoys), ...Object.values(s.owned)]) expect(out).not.toContain(id);
   expect(out).toContain('Account 123456789012, region us-east-1.');
+  // The project-tagged decoys without a usable stack tag stay, and are not said to belong to a live stack.
+  expect(out).toMatch(/belong to live stacks, .*3 are not provably a lab's leftover \(no stack tag names a deleted lab stack\)\)/);
   expect(out).toContain('Dry run: nothing was changed. To do it, run: labs sweep --yes');
   expect(await world()).toEqual(before);
 });

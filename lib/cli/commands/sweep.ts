@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { TAG_KEYS } from '../../shared/tags';
 import { beanstalkStorageNote } from '../actions/beanstalk-storage';
 import { describeResource, executeSweep, SweepOutcome } from '../actions/sweep';
 import { CliError } from '../errors';
 import { EXIT } from '../exit-codes';
 import { formatUsd, plural, table } from '../format';
 import { loadInventory } from '../inventory';
-import { planSweep } from '../inventory/ownership';
+import { describeKept, planSweep, stackTagOf } from '../inventory/ownership';
 import { KIND_LABEL } from '../inventory/resources';
 import { io } from '../io';
 import { priceItem } from '../pricing';
@@ -22,10 +21,11 @@ export function registerSweep(program: Command): void {
   withRegion(
     program
       .command('sweep')
-      .summary('Delete tagged resources that no live stack owns')
+      .summary('Delete the leftovers of deleted lab stacks')
       .description(
-        "Find resources carrying the labs' tags that no live stack owns (instances, volumes, snapshots, EMR clusters, buckets with all object versions, " +
-          'log groups, security groups, ...) and delete them. A resource whose tags name a live stack is never swept. Prints the plan; changes nothing without --yes.',
+        "Find the leftovers of deleted lab stacks (instances, volumes, snapshots, EMR clusters, buckets with all object versions, log groups, security groups, ...): " +
+          'resources with the project tag whose non-empty stack tag names a lab stack that no longer exists, and that no live stack owns; and delete them. ' +
+          'The project tag alone is never enough, and a resource whose tags name a live stack is never swept. Prints the plan; changes nothing without --yes.',
       )
       .option('--yes', 'do it (without it, only the plan is printed)'),
   ).action(async (options: RegionOption & { yes?: boolean }) => {
@@ -35,12 +35,13 @@ export function registerSweep(program: Command): void {
       io.out(`Account ${inventory.account}, region ${inventory.region}.`);
       // What Elastic Beanstalk keeps outside every stack, said rather than swept (see the module).
       for (const line of await beanstalkStorageNote(session, inventory.region, inventory.account)) io.out(line);
-      const owned = plan.kept.length;
+      const kept = plan.kept.length;
+      const stay = kept ? `${plural(kept, 'tagged resource')} ${kept === 1 ? 'stays' : 'stay'}: ${describeKept(plan.kept)}` : '';
       if (!plan.sweep.length) {
-        io.out(`Nothing to sweep: ${owned ? `all ${plural(owned, 'tagged resource')} belong to live stacks` : 'no resource carries the labs\' tags'}.`);
+        io.out(`Nothing to sweep: ${kept ? stay : 'no resource carries the labs\' tags'}.`);
         return;
       }
-      io.out(`Sweep ${plural(plan.sweep.length, 'resource')} that no live stack owns${owned ? ` (${plural(owned, 'other tagged resource')} belong to live stacks and stay)` : ''}:`);
+      io.out(`Sweep ${plural(plan.sweep.length, 'resource')} that no live stack owns${kept ? ` (${plural(kept, 'other')} ${kept === 1 ? 'stays' : 'stay'}: ${describeKept(plan.kept)})` : ''}:`);
       io.out(
         table(
           ['RESOURCE', 'ID', 'STATE', 'DETAIL', 'STACK TAG', { header: '$/HOUR', align: 'right' }],
@@ -49,7 +50,7 @@ export function registerSweep(program: Command): void {
             r.id,
             r.state === 'exists' ? '' : r.state,
             r.detail,
-            r.tags[TAG_KEYS.stack] ?? '-',
+            stackTagOf(r) ?? '-', // the stack the sweep found gone: ours, or CloudFormation's tag when ours is empty
             r.billable.length ? formatUsd(r.billable.map((i) => priceItem(i)).reduce((t, p) => t + (p.priced ? p.usdPerHour : 0), 0)) : '-',
           ]),
         ),

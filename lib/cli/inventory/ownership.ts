@@ -14,6 +14,11 @@
  * non-empty stack tag names the lab stack it came from. The project tag alone proves nothing: the README
  * offers it for cost reports, so a course's own shared bucket may carry it; and an instance with no stack
  * tag, or an empty one, cannot be tied to a lab that is gone. Those are never swept, whatever else they carry.
+ * CloudFormation's `aws:cloudformation:stack-name` tag is on what any stack makes (CloudFormation adds it to
+ * every stack's resources: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html),
+ * so alone it names a lab stack only beside a non-empty `course-labs:lab` tag (LabStack puts both of its own tags on all it makes):
+ * a course's own stack that tagged a retained bucket with the project tag for cost reports, and was then
+ * deleted, has not left a lab's leftover.
  */
 import { PROJECT_TAG_VALUE, TAG_KEYS } from '../../shared/tags';
 import { LabResource, ResourceKind } from './resources';
@@ -99,9 +104,12 @@ export interface SweepScope {
 /** Why a resource without a usable stack tag stays: nothing ties it to a lab that is gone. */
 export const NO_STACK_TAG_REASON = `no ${TAG_KEYS.stack} or ${CFN_STACK_TAG} tag naming a deleted lab stack: not provably a lab's leftover`;
 
+/** Why a resource named only by CloudFormation's stack tag stays: nothing says that stack was a lab's. */
+export const NOT_A_LAB_STACK_REASON = `only ${CFN_STACK_TAG} names its stack, and no ${TAG_KEYS.lab} tag says that stack was a lab's: not provably a lab's leftover`;
+
 /**
  * Decides, for every tagged resource, whether it is swept: only resources that carry the project tag, whose
- * non-empty stack tag names a stack that no longer exists, that no live stack owns, and that are not managed
+ * non-empty stack tag names a lab stack that no longer exists, that no live stack owns, and that are not managed
  * by another resource being found (an EMR node goes with its cluster, an Auto Scaling instance with its group,
  * a service's task with its service).
  */
@@ -127,6 +135,10 @@ export function planSweep(resources: readonly LabResource[], live: LiveStacks, s
       kept.push({ resource, reason: NO_STACK_TAG_REASON });
       continue;
     }
+    if (!resource.tags[TAG_KEYS.stack]?.trim() && !resource.tags[TAG_KEYS.lab]?.trim()) {
+      kept.push({ resource, reason: NOT_A_LAB_STACK_REASON });
+      continue;
+    }
     if (resource.parent && found.has(`${resource.parent.kind} ${resource.parent.id}`)) {
       kept.push({ resource, reason: `goes with its ${resource.parent.kind} ${resource.parent.id}` });
       continue;
@@ -135,4 +147,24 @@ export function planSweep(resources: readonly LabResource[], live: LiveStacks, s
   }
   sweep.sort((a, b) => SWEEP_ORDER.indexOf(a.kind) - SWEEP_ORDER.indexOf(b.kind) || a.id.localeCompare(b.id));
   return { sweep, kept };
+}
+
+/**
+ * What stays of the tagged resources a sweep found, and why, for its plan: `2 belong to live stacks, 1 is
+ * not provably a lab's leftover`. A resource kept because nothing ties it to a deleted lab stack is not said
+ * to belong to a live one.
+ */
+export function describeKept(kept: readonly KeptResource[]): string {
+  const count = (test: (reason: string) => boolean) => kept.filter((k) => test(k.reason)).length;
+  const owned = count((r) => r.startsWith('belongs to stack '));
+  const withParent = count((r) => r.startsWith('goes with its '));
+  const unproven = count((r) => r === NO_STACK_TAG_REASON || r === NOT_A_LAB_STACK_REASON);
+  const other = kept.length - owned - withParent - unproven;
+  const parts = [
+    owned ? `${owned} ${owned === 1 ? 'belongs' : 'belong'} to live stacks` : '',
+    withParent ? `${withParent} ${withParent === 1 ? 'goes' : 'go'} with the resource that manages it` : '',
+    unproven ? `${unproven} ${unproven === 1 ? 'is' : 'are'} not provably a lab's leftover (no stack tag names a deleted lab stack)` : '',
+    other ? `${other} ${other === 1 ? 'lacks' : 'lack'} the ${TAG_KEYS.project}=${PROJECT_TAG_VALUE} tag` : '',
+  ];
+  return parts.filter(Boolean).join(', ');
 }

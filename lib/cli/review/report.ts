@@ -392,13 +392,21 @@ function costChanges(s: StackReview): string[][] {
   };
   const before = perResource(s.costBefore);
   const after = perResource(s.costAfter);
+  // A resource replaced through a new logical id (a generation) is one row, its old cost beside its new one.
+  const renamed = new Map(s.replaced.filter((r) => r.previousId).map((r) => [r.previousId as string, r]));
+  for (const [previousId] of renamed) {
+    const b = before.get(previousId);
+    if (b) before.set(renamed.get(previousId)!.logicalId, b);
+    before.delete(previousId);
+  }
+  const label = new Map([...renamed.values()].map((r) => [r.logicalId, resourceId(r)]));
   const rows: string[][] = [];
   for (const id of [...new Set([...before.keys(), ...after.keys()])]) {
     const b = before.get(id);
     const a = after.get(id);
     if (b && a && Math.abs(a.usd - b.usd) < 1e-9 && a.unpriced === b.unpriced) continue;
     const show = (x?: { usd: number; unpriced: number }) => (x ? `${formatUsdPerHour(x.usd)}${x.unpriced ? ` + ${x.unpriced} unpriced` : ''}` : '-');
-    rows.push([code(id), (a ?? b)!.type, show(b), show(a)]);
+    rows.push([label.get(id) ?? code(id), (a ?? b)!.type, show(b), show(a)]);
   }
   return rows;
 }
