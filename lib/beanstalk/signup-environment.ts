@@ -69,6 +69,11 @@ export class SignupEnvironment extends Construct {
     // The instances need their subnets' route to the internet before they start (to reach the Elastic
     // Beanstalk, S3 and SSM endpoints); the subnets alone do not say so.
     for (const subnet of props.vpc.publicSubnets) this.environment.node.addDependency(subnet.internetConnectivityEstablished);
+    // The option settings refer to the instance profile and the service role, so CloudFormation waits for
+    // those; but the instance role's permissions (the Elastic Beanstalk bucket, enhanced health, the table and
+    // the topic) are in its default policy, a separate AWS::IAM::Policy nothing here refers to. Wait for the
+    // whole role too, so the first instances do not start before their permissions exist.
+    this.environment.node.addDependency(props.roles.instanceRole);
 
     Validations.of(this.environment).acknowledge(
       {
