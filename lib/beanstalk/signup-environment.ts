@@ -57,7 +57,13 @@ export class SignupEnvironment extends Construct {
     });
     this.version.node.addDependency(this.application);
 
-    this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
+    // One logical id per kind, so that changing `beanstalkEnvironment` on a deployed lab makes CloudFormation
+    // create a new environment of the other kind and then delete the old one, rather than update it in place:
+    // "You can choose the type of load balancer that your environment uses only during environment creation"
+    // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.elb.html), and a
+    // single-instance environment turned load-balanced in place would get its load balancer type by update.
+    const logicalId = props.kind === 'high-availability' ? 'HighAvailabilityEnvironment' : 'Environment';
+    this.environment = new elasticbeanstalk.CfnEnvironment(this, logicalId, {
       applicationName: props.applicationName,
       description: `Course lab sign-up app (${props.kind}).`,
       solutionStackName: props.solutionStackName,

@@ -167,6 +167,11 @@ describe('the two environment kinds', () => {
     });
   });
 
+  test('each kind is its own environment resource, so switching kinds replaces the environment (a load balancer type is chosen only at creation)', () => {
+    expect(oneOf(single, 'AWS::ElasticBeanstalk::Environment').id).toMatch(/^SignupAppEnvironment[0-9A-F]{8}$/);
+    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Environment').id).toMatch(/^SignupAppHighAvailabilityEnvironment[0-9A-F]{8}$/);
+  });
+
   test('notificationEmail subscribes that address (lower-cased); without it there is no subscription', () => {
     expect(resourcesOf(single, 'AWS::SNS::Subscription')).toEqual([]);
     expect(oneOf(ha, 'AWS::SNS::Subscription').Properties).toMatchObject({ Protocol: 'email', Endpoint: 'ta@example.edu' });
