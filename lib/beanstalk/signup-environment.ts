@@ -121,8 +121,11 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2instances,
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.html).
     set('aws:ec2:instances', 'InstanceTypes', INSTANCE_TYPE),
-    // Not in the older copy of the option table searched while writing this (it predates Graviton support);
-    // the first real deploy (`labs trial`) confirms it. t4g.micro alone is arm64 either way.
+    // Not in the older copy of the option table searched while writing this (it predates Graviton support),
+    // nor found by a second search in review; Elastic Beanstalk has launched arm64 instances since 2021
+    // (https://github.com/aws/elastic-beanstalk-roadmap/issues/212, by the service team) and its console
+    // fixes the architecture at creation. The first real deploy (`labs trial`) confirms the option; t4g.micro
+    // alone is arm64 either way.
     set('aws:ec2:instances', 'SupportedArchitectures', 'arm64'),
 
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.namespace.html
@@ -131,8 +134,10 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // AL2023 platforms", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux.html); set so it stays so.
     set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'),
     // RootVolumeSize: "10 to 16384 GB for general purpose and provisioned IOPS SSD" (the smallest, stated so
-    // labs cost can price it). gp3 postdates the copy of the option table searched (it lists gp2); like
-    // SupportedArchitectures, the first real deploy confirms it.
+    // labs cost can price it). gp3 postdates the copy of the option table searched (it lists gp2), and a
+    // second search in review found no newer AWS copy; projects report RootVolumeType gp3 deploying since
+    // 2021 (e.g. https://github.com/HardBoiledSmith/johanna/pull/510). Like SupportedArchitectures, the
+    // first real deploy confirms it.
     set('aws:autoscaling:launchconfiguration', 'RootVolumeType', ROOT_VOLUME.type),
     set('aws:autoscaling:launchconfiguration', 'RootVolumeSize', String(ROOT_VOLUME.sizeGib)),
     // No key pair and SSH admitted from nowhere: students use Session Manager.
