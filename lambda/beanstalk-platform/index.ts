@@ -11,7 +11,9 @@
  * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html).
  *
  * CloudFormation calls it on create, and again only when its properties change: a redeploy keeps the
- * platform the environment has (a lab must not change under a student); the guide says how to move on.
+ * platform the environment has (a lab must not change under a student), and so does an update that does
+ * not raise `Revision` (a replaced resolver function changes only the ServiceToken); the guide says how to
+ * move on.
  *
  * It speaks the custom resource protocol directly (a PUT to the pre-signed `ResponseURL`), like the
  * expiry function.
@@ -26,6 +28,8 @@ export interface PlatformEvent {
   readonly LogicalResourceId: string;
   readonly PhysicalResourceId?: string;
   readonly ResourceProperties: Readonly<Record<string, unknown>>;
+  /** On Update: the properties before the change. */
+  readonly OldResourceProperties?: Readonly<Record<string, unknown>>;
 }
 
 const NODE_ON_AL2023 = /^64bit Amazon Linux 2023 v(\d+)\.(\d+)\.(\d+) running Node\.js (\d+)$/;
@@ -53,6 +57,18 @@ export function newestNodeSolutionStack(names: readonly string[]): string {
   return candidates[0].name;
 }
 
+/**
+ * Whether an Update leaves the platform as it is: only a changed `Revision` (PLATFORM_REVISION in
+ * lib/beanstalk/node-platform.ts) moves the environment to the newest platform, which replaces it.
+ */
+function keepsPlatform(event: PlatformEvent): boolean {
+  return (
+    event.OldResourceProperties !== undefined &&
+    String(event.OldResourceProperties.Revision) === String(event.ResourceProperties.Revision) &&
+    NODE_ON_AL2023.test(event.PhysicalResourceId ?? '')
+  );
+}
+
 type Put = (url: string, body: string) => Promise<void>;
 
 export function makeHandler(deps: { listSolutionStacks: () => Promise<string[]>; put: Put }) {
@@ -62,6 +78,11 @@ export function makeHandler(deps: { listSolutionStacks: () => Promise<string[]>;
     try {
       if (event.RequestType === 'Delete') {
         response = { ...base, PhysicalResourceId: event.PhysicalResourceId ?? event.RequestId, Status: 'SUCCESS' };
+      } else if (event.RequestType === 'Update' && event.PhysicalResourceId && keepsPlatform(event)) {
+        // An update that does not raise the revision (the resolver function itself was replaced, so its
+        // ServiceToken changed): keep the platform the environment runs, which is this resource's physical id.
+        const name = event.PhysicalResourceId;
+        response = { ...base, PhysicalResourceId: name, Status: 'SUCCESS', Data: { SolutionStackName: name } };
       } else {
         const name = newestNodeSolutionStack(await deps.listSolutionStacks());
         response = { ...base, PhysicalResourceId: name, Status: 'SUCCESS', Data: { SolutionStackName: name } };

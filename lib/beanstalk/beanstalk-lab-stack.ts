@@ -95,6 +95,15 @@ export class BeanstalkLabStack extends LabStack {
     this.topic.grantPublish(this.roles.instanceRole);
 
     this.platform = new NodePlatform(this, 'Platform');
+    // The environment waits for the platform (its SolutionStackName), so making the platform wait for the
+    // roles and the instance profile puts the resolver's run (seconds) between the profile's creation and
+    // Elastic Beanstalk's first use of it. IAM is eventually consistent: after a role is added to an
+    // instance profile "you must then wait for the change to appear across all of AWS"
+    // (https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html), and an
+    // environment created against a profile not yet visible fails with "The instance profile ... associated
+    // with the environment does not exist" (e.g. https://github.com/cloudposse/terraform-aws-elastic-beanstalk-environment/pull/267).
+    // Free: the resolver runs once per deploy either way.
+    this.platform.resource.node.addDependency(this.roles);
     this.signupEnvironment = new SignupEnvironment(this, 'SignupApp', {
       applicationName,
       kind,

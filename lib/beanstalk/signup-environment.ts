@@ -57,7 +57,13 @@ export class SignupEnvironment extends Construct {
     });
     this.version.node.addDependency(this.application);
 
-    this.environment = new elasticbeanstalk.CfnEnvironment(this, 'Environment', {
+    // One logical id per kind, so that changing `beanstalkEnvironment` on a deployed lab makes CloudFormation
+    // create a new environment of the other kind and then delete the old one, rather than update it in place:
+    // "You can choose the type of load balancer that your environment uses only during environment creation"
+    // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.elb.html), and a
+    // single-instance environment turned load-balanced in place would get its load balancer type by update.
+    const logicalId = props.kind === 'high-availability' ? 'HighAvailabilityEnvironment' : 'Environment';
+    this.environment = new elasticbeanstalk.CfnEnvironment(this, logicalId, {
       applicationName: props.applicationName,
       description: `Course lab sign-up app (${props.kind}).`,
       solutionStackName: props.solutionStackName,
@@ -69,6 +75,11 @@ export class SignupEnvironment extends Construct {
     // The instances need their subnets' route to the internet before they start (to reach the Elastic
     // Beanstalk, S3 and SSM endpoints); the subnets alone do not say so.
     for (const subnet of props.vpc.publicSubnets) this.environment.node.addDependency(subnet.internetConnectivityEstablished);
+    // The option settings refer to the instance profile and the service role, so CloudFormation waits for
+    // those; but the instance role's permissions (the Elastic Beanstalk bucket, enhanced health, the table and
+    // the topic) are in its default policy, a separate AWS::IAM::Policy nothing here refers to. Wait for the
+    // whole role too, so the first instances do not start before their permissions exist.
+    this.environment.node.addDependency(props.roles.instanceRole);
 
     Validations.of(this.environment).acknowledge(
       {
@@ -110,8 +121,11 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // (https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/command-options-general.html#command-options-general-ec2instances,
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.html).
     set('aws:ec2:instances', 'InstanceTypes', INSTANCE_TYPE),
-    // Not in the older copy of the option table searched while writing this (it predates Graviton support);
-    // the first real deploy (`labs trial`) confirms it. t4g.micro alone is arm64 either way.
+    // Not in the older copy of the option table searched while writing this (it predates Graviton support),
+    // nor found by a second search in review; Elastic Beanstalk has launched arm64 instances since 2021
+    // (https://github.com/aws/elastic-beanstalk-roadmap/issues/212, by the service team) and its console
+    // fixes the architecture at creation. The first real deploy (`labs trial`) confirms the option; t4g.micro
+    // alone is arm64 either way.
     set('aws:ec2:instances', 'SupportedArchitectures', 'arm64'),
 
     // https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/using-features.managing.ec2.namespace.html
@@ -120,8 +134,10 @@ export function optionSettings(props: SignupEnvironmentProps): OptionSetting[] {
     // AL2023 platforms", https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-linux.html); set so it stays so.
     set('aws:autoscaling:launchconfiguration', 'DisableIMDSv1', 'true'),
     // RootVolumeSize: "10 to 16384 GB for general purpose and provisioned IOPS SSD" (the smallest, stated so
-    // labs cost can price it). gp3 postdates the copy of the option table searched (it lists gp2); like
-    // SupportedArchitectures, the first real deploy confirms it.
+    // labs cost can price it). gp3 postdates the copy of the option table searched (it lists gp2), and a
+    // second search in review found no newer AWS copy; projects report RootVolumeType gp3 deploying since
+    // 2021 (e.g. https://github.com/HardBoiledSmith/johanna/pull/510). Like SupportedArchitectures, the
+    // first real deploy confirms it.
     set('aws:autoscaling:launchconfiguration', 'RootVolumeType', ROOT_VOLUME.type),
     set('aws:autoscaling:launchconfiguration', 'RootVolumeSize', String(ROOT_VOLUME.sizeGib)),
     // No key pair and SSH admitted from nowhere: students use Session Manager.

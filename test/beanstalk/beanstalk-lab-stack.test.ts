@@ -62,6 +62,17 @@ describe.each([
     for (const [routeId] of resourcesOf(l, 'AWS::EC2::Route')) expect(env.DependsOn).toContain(routeId);
   });
 
+  test('first deploy: the environment waits for the instance role with its policy, and the platform resolver runs after the roles and the instance profile exist', () => {
+    const env = oneOf(l, 'AWS::ElasticBeanstalk::Environment');
+    const platform = oneOf(l, 'Custom::BeanstalkNodePlatform');
+    const [roleId] = resourcesOf(l, 'AWS::IAM::Role').find(([id]) => id.startsWith('RolesInstanceRole'))!;
+    const [serviceRoleId] = resourcesOf(l, 'AWS::IAM::Role').find(([id]) => id.startsWith('RolesServiceRole'))!;
+    const [policyId] = resourcesOf(l, 'AWS::IAM::Policy').find(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === roleId))!;
+    const profileId = oneOf(l, 'AWS::IAM::InstanceProfile').id;
+    expect(env.DependsOn).toEqual(expect.arrayContaining([roleId, policyId]));
+    expect(platform.DependsOn).toEqual(expect.arrayContaining([roleId, policyId, profileId, serviceRoleId]));
+  });
+
   test('the application version is the bundled app from the CDK asset bucket; the environment runs it', () => {
     const version = oneOf(l, 'AWS::ElasticBeanstalk::ApplicationVersion');
     expect(version.Properties!.SourceBundle).toEqual({
@@ -154,6 +165,11 @@ describe('the two environment kinds', () => {
       'aws:elasticbeanstalk:command:DeploymentPolicy': 'Rolling',
       'aws:elasticbeanstalk:command:BatchSize': '1',
     });
+  });
+
+  test('each kind is its own environment resource, so switching kinds replaces the environment (a load balancer type is chosen only at creation)', () => {
+    expect(oneOf(single, 'AWS::ElasticBeanstalk::Environment').id).toMatch(/^SignupAppEnvironment[0-9A-F]{8}$/);
+    expect(oneOf(ha, 'AWS::ElasticBeanstalk::Environment').id).toMatch(/^SignupAppHighAvailabilityEnvironment[0-9A-F]{8}$/);
   });
 
   test('notificationEmail subscribes that address (lower-cased); without it there is no subscription', () => {

@@ -208,7 +208,7 @@ describe("labs sweep's note on Elastic Beanstalk's bucket (S3 as moto answers it
     expect(await beanstalkStorageNote({ s3: client } as any, 'us-east-1', '123456789012')).toEqual([
       `Kept: S3 bucket ${bucket} (1 object(s), 2.0 KiB). Elastic Beanstalk made it for every Beanstalk application in this account and region, ` +
         'not only the labs; it has no lab tags and a policy that denies deleting it, so sweep never touches it. ' +
-        'It bills only as S3 storage (a few KiB: under $0.01 a month). To remove it once no Beanstalk environment here needs it, ' +
+        'It bills only as S3 storage, for the size above. To remove it once no Beanstalk environment here needs it, ' +
         'follow lib/beanstalk/README.md, "What stays after teardown".',
     ]);
     client.destroy();

@@ -68,6 +68,35 @@ describe('platform custom resource handler', () => {
     });
   });
 
+  test('Update with the same Revision (a replaced resolver: only the ServiceToken changed): keeps the platform, without asking Elastic Beanstalk', async () => {
+    const list = jest.fn(async () => LISTED);
+    const kept = '64bit Amazon Linux 2023 v6.1.0 running Node.js 20';
+    const answer = await run(
+      event({
+        RequestType: 'Update',
+        PhysicalResourceId: kept,
+        ResourceProperties: { ServiceToken: 'arn:new', Platform: 'Node.js on Amazon Linux 2023', Revision: '1' },
+        OldResourceProperties: { ServiceToken: 'arn:old', Platform: 'Node.js on Amazon Linux 2023', Revision: '1' },
+      }),
+      list,
+    );
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: kept, Data: { SolutionStackName: kept } });
+    expect(list).not.toHaveBeenCalled();
+  });
+
+  test('Update raising the Revision: the newest platform', async () => {
+    const answer = await run(
+      event({
+        RequestType: 'Update',
+        PhysicalResourceId: '64bit Amazon Linux 2023 v6.1.0 running Node.js 20',
+        ResourceProperties: { Platform: 'Node.js on Amazon Linux 2023', Revision: '2' },
+        OldResourceProperties: { Platform: 'Node.js on Amazon Linux 2023', Revision: '1' },
+      }),
+      async () => LISTED,
+    );
+    expect(answer).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: '64bit Amazon Linux 2023 v6.6.0 running Node.js 22' });
+  });
+
   test('Delete: SUCCESS without calling Elastic Beanstalk', async () => {
     const list = jest.fn();
     const answer = await run(event({ RequestType: 'Delete', PhysicalResourceId: 'the-name' }), list);
