@@ -152,7 +152,18 @@ describe('the API', () => {
     expect(model.Schema).toMatchObject({ required: ['mysfitId'], additionalProperties: false });
     const roleId = m.Integration.Credentials['Fn::GetAtt'][0];
     expect(statementsOfRole(roleId)).toEqual([{ Action: 'firehose:PutRecord', Effect: 'Allow', Resource: { 'Fn::GetAtt': [streamId, 'Arn'] } }]);
+    // The documented trust, with no aws:SourceAccount condition: API Gateway does not set that key for an
+    // integration's credentials role, so the condition would refuse every click (lib/mythical-mysfits/mysfits-api.ts).
+    expect(props(roleId).AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } }]);
     lab.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'BAD_REQUEST_BODY', StatusCode: '400' });
+  });
+
+  test('API Gateway writes no log group: no execution logging (its group would be outside the stack), no access logging, no account-wide CloudWatch role', () => {
+    const stage = props(idOf('AWS::ApiGateway::Stage'));
+    expect(stage.AccessLogSetting).toBeUndefined();
+    expect(stage.MethodSettings).toEqual([expect.not.objectContaining({ LoggingLevel: expect.anything() })]);
+    expect(stage.MethodSettings[0].DataTraceEnabled ?? false).toBe(false);
+    expect(idsOf('AWS::ApiGateway::Account')).toEqual([]);
   });
 
   test('the prod stage is throttled as set (bursts twice the rate)', () => {
