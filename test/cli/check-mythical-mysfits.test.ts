@@ -138,6 +138,44 @@ test('like fails behind the authorizer: FAIL with the status, and the user is st
   expect(h.cognitoCalls.at(-1)).toBe('AdminDeleteUser');
 });
 
+test('a site whose config.json has no apiUrl: FAIL naming that file, with one slash before it', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const noConfig = (async (url: string, init?: RequestInit) =>
+    url === `${SITE}/config.json` ? new Response('{}', { status: 200 }) : base.fetch(url, init)) as typeof globalThis.fetch;
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, fetch: noConfig });
+  expect(results[0]).toMatchObject({ status: 'FAIL', detail: `${SITE}/config.json has no apiUrl: redeploy the stack so the site gets its configuration` });
+});
+
+test('taking the like back gets no answer: FAIL saying the like is still there; the user is still deleted', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const noDelete = (async (url: string, init: RequestInit = {}) => {
+    if (init.method === 'DELETE') throw new TypeError('fetch failed');
+    return base.fetch(url, init);
+  }) as typeof globalThis.fetch;
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, fetch: noDelete });
+  expect(results[3]).toMatchObject({ status: 'FAIL', detail: `the like went through (4 likes) but DELETE ${API}mysfits/${COCO}/like got no answer (fetch failed): take it back by hand` });
+  expect(h.state().users).toBe(0);
+});
+
+test('the temporary user cannot be deleted: FAIL naming the user and the command that deletes it', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const cognito = (base.session as any).cognito;
+  const stuck = {
+    send: async (command: { constructor: { name: string } }) => {
+      if (command.constructor.name === 'AdminDeleteUserCommand') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
+      return cognito.send(command);
+    },
+  };
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, session: { ...(base.session as any), cognito: stuck } as unknown as AwsSession });
+  expect(results[3].status).toBe('FAIL');
+  expect(results[3].detail).toMatch(
+    /^the temporary user (labs-check-[0-9a-f]{12}@example\.com) could not be deleted \(Rate exceeded\): delete it with aws cognito-idp admin-delete-user --user-pool-id us-east-1_AbCdEfGhI --username \1$/,
+  );
+});
+
 test('a click the processor failed: FAIL naming the processing-failed object', async () => {
   const results = await MYTHICAL_MYSFITS_CHECKS.run(harness({ clickLandsIn: 'processing-failed/' }).ctx());
   expect(results[4]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('processing-failed/2026/12/05/00/new: the processor failed it') });

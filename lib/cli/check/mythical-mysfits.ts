@@ -15,6 +15,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { errorMessage, toCliError } from '../aws/errors';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
 import { attempt, fail, HTTP_TIMEOUT_MS, pass, skip } from './util';
@@ -60,9 +61,9 @@ function temporaryPassword(): string {
 async function checkSite(ctx: CheckContext, siteUrl: string): Promise<CheckResult> {
   try {
     const res = await http(ctx, siteUrl);
-    if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed? (${siteUrl})`);
+    if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed?`);
     const config = await readJson(await http(ctx, join(siteUrl, 'config.json')));
-    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${siteUrl}config.json has no apiUrl: redeploy the stack so the site gets its configuration`);
+    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${join(siteUrl, 'config.json')} has no apiUrl: redeploy the stack so the site gets its configuration`);
     return pass(NAMES.site, `${siteUrl} and its config.json answer 200`);
   } catch (err) {
     return fail(NAMES.site, `${siteUrl} could not be reached (${(err as Error).message})`);
@@ -123,12 +124,33 @@ async function checkSignedInLike(ctx: CheckContext, outputs: Readonly<Record<str
     const liked = await http(ctx, likeUrl, { method: 'POST', headers });
     const likedBody = await readJson(liked);
     if (liked.status !== 200) return fail(NAMES.like, `POST ${likeUrl} with a valid token answered HTTP ${liked.status}: ${likedBody?.error ?? 'no message'}`);
-    const unliked = await http(ctx, likeUrl, { method: 'DELETE', headers });
+    let unliked: Response;
+    try {
+      unliked = await http(ctx, likeUrl, { method: 'DELETE', headers });
+    } catch (err) {
+      return fail(NAMES.like, `the like went through (${likedBody?.likes} likes) but DELETE ${likeUrl} got no answer (${errorMessage(err)}): take it back by hand`);
+    }
     if (unliked.status !== 200) return fail(NAMES.like, `the like went through (${likedBody?.likes} likes) but DELETE ${likeUrl} answered HTTP ${unliked.status}: take it back by hand`);
     if (likedBody?.likes !== likesBefore + 1) return fail(NAMES.like, `POST like answered 200 but the mysfit has ${likedBody?.likes} likes, expected ${likesBefore + 1}`);
     return pass(NAMES.like, `a temporary user liked the mysfit (${likesBefore} -> ${likesBefore + 1}) and took the like back`);
   } finally {
-    if (created) await cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
+    if (created) await deleteUser(ctx, poolId, username);
+  }
+}
+
+/**
+ * Deletes the check's temporary user. If that fails, the error says which user is left and how to delete it
+ * (missing credentials or access denied are thrown on as they are, for the command to print as one line).
+ */
+async function deleteUser(ctx: CheckContext, poolId: string, username: string): Promise<void> {
+  try {
+    await ctx.session.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
+  } catch (err) {
+    if (toCliError(err)) throw err;
+    throw new Error(
+      `the temporary user ${username} could not be deleted (${errorMessage(err)}): ` +
+        `delete it with aws cognito-idp admin-delete-user --user-pool-id ${poolId} --username ${username}`,
+    );
   }
 }
 
