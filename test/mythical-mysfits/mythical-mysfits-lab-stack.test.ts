@@ -194,6 +194,24 @@ describe('IAM: each role does its job and no more', () => {
     });
   });
 
+  test("the task's execution role pulls only from the CDK asset repository and writes only the service's own log group (never creates one)", () => {
+    const td = props(idOf('AWS::ECS::TaskDefinition'));
+    const roleId = td.ExecutionRoleArn['Fn::GetAtt'][0];
+    const statements = statementsOfRole(roleId);
+    expect(statements.map((s: any) => s.Action)).toEqual([
+      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      'ecr:GetAuthorizationToken',
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).toContain('cdk-hnb659fds-container-assets-');
+    expect(statements[1].Resource).toBe('*'); // GetAuthorizationToken takes no resource
+    const logGroupId = idOf('AWS::Logs::LogGroup', 'MysfitsServiceLogGroup');
+    expect(statements[2].Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(td.ContainerDefinitions[0].LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: logGroupId } } });
+    expect(props(td.ContainerDefinitions[0].LogConfiguration.Options['awslogs-group'].Ref)).toMatchObject({ RetentionInDays: 7 });
+    expect(resources[logGroupId].DeletionPolicy).toBe('Delete');
+  });
+
   test('the seeder may only UpdateItem, the processor only BatchGetItem, on the table alone (besides their own logs)', () => {
     const dynamoStatements = (prefix: string) => statementsOfRole(roleOfFunction(prefix)).filter((s: any) => JSON.stringify(s.Action).includes('dynamodb'));
     expect(dynamoStatements('MysfitsTableSeed')).toEqual([{ Action: 'dynamodb:UpdateItem', Effect: 'Allow', Resource: tableArn }]);
