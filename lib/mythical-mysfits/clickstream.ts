@@ -84,8 +84,13 @@ export class Clickstream extends Construct {
         resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
       }),
     );
+    // The documented policy names the function with its version (`function-name:function-version`), and Lambda
+    // authorizes a call that names a version only against a policy that names it too: the function as the
+    // stream names it (unqualified) and its $LATEST version, nothing else.
+    // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3
+    const processorArn = this.processor.function.functionArn;
     this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [this.processor.function.functionArn] }),
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [processorArn, `${processorArn}:$LATEST`] }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({

@@ -231,7 +231,9 @@ describe('IAM: each role does its job and no more', () => {
       'logs:PutLogEvents',
     ]);
     expect(statements[0].Resource).toEqual([{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }]);
-    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'ClickstreamProcessor'), 'Arn'] });
+    // The function, unqualified as the stream names it, and its $LATEST version (the documented policy names a version).
+    const processorArn = { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'ClickstreamProcessor'), 'Arn'] };
+    expect(statements[1].Resource).toEqual([processorArn, { 'Fn::Join': ['', [processorArn, ':$LATEST']] }]);
     expect(JSON.stringify(statements[2].Resource)).toContain(':log-stream:');
     expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
   });
