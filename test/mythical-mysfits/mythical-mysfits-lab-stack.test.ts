@@ -75,9 +75,19 @@ describe('the path to the service: API -> VPC link -> internal NLB -> one Fargat
     const methods = idsOf('AWS::ApiGateway::Method').map((id) => props(id));
     const proxied = methods.filter((m) => m.Integration.Type === 'HTTP_PROXY');
     expect(proxied).toHaveLength(5);
+    const resourcePath = (m: any) => {
+      const parts: string[] = [];
+      for (let ref = m.ResourceId.Ref; ref; ref = props(ref).ParentId.Ref) parts.unshift(props(ref).PathPart);
+      return `/${parts.join('/')}`;
+    };
     for (const m of proxied) {
-      expect(m.Integration).toMatchObject({ ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId } });
-      expect(JSON.stringify(m.Integration.Uri)).toContain(`"${nlbId}","DNSName"`);
+      expect(m.Integration).toMatchObject({ ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId }, IntegrationHttpMethod: m.HttpMethod });
+      // http://<NLB DNS name>:80<the route's own path>: a VPC link (V1) integration names the service's path in full,
+      // and {mysfitId} is filled from the method's path parameter.
+      expect(m.Integration.Uri).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [nlbId, 'DNSName'] }, `:80${resourcePath(m)}`]] });
+      if (resourcePath(m).includes('{mysfitId}')) {
+        expect(m.Integration.RequestParameters).toEqual({ 'integration.request.path.mysfitId': 'method.request.path.mysfitId' });
+      }
     }
     expect(methods.filter((m) => m.Integration.Type === 'AWS').map((m) => m.HttpMethod)).toEqual(['POST']);
     expect(methods.filter((m) => !['HTTP_PROXY', 'AWS'].includes(m.Integration.Type)).every((m) => m.HttpMethod === 'OPTIONS')).toBe(true);
