@@ -74,7 +74,9 @@ export class Clickstream extends Construct {
     const logStream = new logs.LogStream(this, 'DeliveryLogStream', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.DESTROY });
 
     this.role = new iam.Role(this, 'DeliveryRole', {
-      // The documented trust policy: Firehose, with the account as external id.
+      // The documented trust policy: Firehose, with the account as external id (the condition Firehose's
+      // documentation gives for the role it assumes).
+      // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#firehose-assume-role
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } } }),
       description: 'Firehose delivers clicks: writes the clickstream bucket, calls the processor, logs its errors.',
     });
