@@ -215,8 +215,12 @@ export class MysfitsApi extends Construct {
       responseHeaders: cors,
       templates: json('"No such route: the API has /mysfits, /mysfits/{mysfitId}, its /like and /adopt, and POST /clicks."'),
     });
-    this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: cors, templates: json('"$context.error.messageString"') });
-    this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: cors, templates: json('"$context.error.messageString"') });
+    // `$context.error.messageString` is already a quoted JSON string ("The quoted value of
+    // $context.error.message"), so it stands bare, as in AWS's example template; quoted again, the body
+    // would read "error": ""Too Many Requests"", which is not JSON.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseTemplates.html
+    this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: cors, templates: json('$context.error.messageString') });
+    this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: cors, templates: json('$context.error.messageString') });
 
     Validations.of(this.api.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',

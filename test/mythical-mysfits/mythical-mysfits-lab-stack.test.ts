@@ -150,6 +150,21 @@ describe('the API', () => {
     });
   });
 
+  test("every gateway response's body is JSON once API Gateway fills in its variables", () => {
+    // messageString is the message already quoted; requestId an id; validationErrorString free text (here without quotes).
+    const fill = (template: string) =>
+      template
+        .replace(/\$context\.error\.messageString/g, '"Too Many Requests"')
+        .replace(/\$context\.requestId/g, 'c0ffee00-1234-4abc-8def-0123456789ab')
+        .replace(/\$context\.error\.validationErrorString/g, '[object has missing required properties]');
+    const responses = Object.values(lab.template.findResources('AWS::ApiGateway::GatewayResponse'));
+    expect(responses.length).toBeGreaterThanOrEqual(5);
+    for (const r of responses) {
+      const body = JSON.parse(fill(r.Properties.ResponseTemplates['application/json']));
+      expect(body).toEqual({ error: expect.any(String), reference: 'c0ffee00-1234-4abc-8def-0123456789ab' });
+    }
+  });
+
   test('POST /clicks validates the body (a UUID mysfitId) and puts it, base64, into the delivery stream with a role that may do only that', () => {
     const click = methods.find((id) => route(id) === 'POST /clicks')!;
     const m = props(click);
