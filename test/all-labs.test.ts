@@ -2,6 +2,7 @@
  * The behaviour every lab shares, asserted over every stack the app creates, in each configuration that
  * changes what a stack contains. A new lab is covered as soon as it is in `LABS`.
  */
+import { createHash } from 'crypto';
 import { CfnResource, Stack, TagManager } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createLabsApp, LABS } from '../lib/app';
@@ -10,6 +11,10 @@ import { PROJECT_TAG_VALUE, TAG_KEYS } from '../lib/shared/tags';
 import { computeExpiry } from '../lambda/expiry';
 import { CDK_JSON_CONTEXT, CfnResourceJson, SynthesizedLab, synthLabs } from './helpers/synth';
 import { findCycle } from './helpers/template-graph';
+import { checksFor } from '../lib/cli/check';
+import { clusterShape, CONTAINER_CLUSTER_LAB } from '../lib/cli/check/container-cluster';
+import { DEFAULT_WORKER_COUNT } from '../lib/container-cluster/settings';
+import { context as checkContext, fakeFetch, fakeSession, labStack } from './cli/check/fakes';
 
 const CONFIGURATIONS: Array<[string, Record<string, unknown>]> = [
   ['defaults', {}],
@@ -275,6 +280,27 @@ describe.each(CONFIGURATIONS)('every lab stack, %s', (_name, context) => {
       expect(at(answer.RetryScheduleExpression) - at(answer.ScheduleExpression)).toBe(3_600_000);
     });
 
+    test('labs check has checks for this lab, and they find every output they read in the template', async () => {
+      const checks = checksFor(lab.stack.lab.id);
+      expect(checks?.lab).toBe(lab.stack.lab.id);
+      const outputs = renderedOutputs(lab.json);
+      // With AWS and HTTP answering nothing, every check fails, but none for want of an output: the names the
+      // checks read (lib/cli/check/<lab>.ts) are the names the stack declares.
+      const ctx = checkContext(labStack(lab.stack.lab.id, stackName, outputs), fakeSession({}).session, fakeFetch({}).fetch);
+      let clock = Date.parse('2026-12-01T12:00:00Z');
+      const results = await checks!.run({ ...ctx, now: () => new Date((clock += 10_000)) });
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => /has no [\w, ]+ output/.test(r.detail))).toEqual([]);
+      if (lab.stack.lab.id === CONTAINER_CLUSTER_LAB) {
+        // The cluster's shape is read out of the session commands' text: pin it to what the stack prints.
+        expect(clusterShape(outputs)).toEqual({
+          controlPlane: expect.stringMatching(/^i-[0-9a-f]+$/),
+          workers: Number(context.workerCount ?? DEFAULT_WORKER_COUNT),
+          orchestrator: context.orchestrator ?? 'kubernetes',
+        });
+      }
+    });
+
     test('the outputs say how to delete or extend the lab with the same settings', () => {
       const outputs = lab.json.Outputs!;
       // Every setting this configuration gave that the stack reads, so following a command changes nothing else.
@@ -410,3 +436,23 @@ test('an app built for some labs has only those stacks, and still checks every s
     `createLabsApp: no lab NoSuchLabStack; the labs are ${LABS.map((l) => l.stackName).join(', ')}`,
   );
 });
+
+/**
+ * The stack's outputs as CloudFormation would give them, with every reference replaced by a value of the
+ * right shape: an EC2 instance's id for a Ref to one, a placeholder for anything else.
+ */
+function renderedOutputs(json: SynthesizedLab['json']): Record<string, string> {
+  const render = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const v = value as Record<string, any>;
+    if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(render).join(v['Fn::Join'][0]);
+    if (v.Ref === 'AWS::Region') return 'us-east-1';
+    if (v.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
+    if (v.Ref && json.Resources[v.Ref]?.Type === 'AWS::EC2::Instance') return `i-0${createHash('sha256').update(v.Ref).digest('hex').slice(0, 16)}`;
+    if (v.Ref) return `ref-${String(v.Ref).toLowerCase()}`;
+    if (v['Fn::GetAtt']) return `${String(v['Fn::GetAtt'][0]).toLowerCase()}-${String(v['Fn::GetAtt'][1]).toLowerCase()}`;
+    if (v['Fn::Select']) return render((v['Fn::Select'][1] as unknown[])[0] ?? 'selected');
+    return 'rendered';
+  };
+  return Object.fromEntries(Object.entries(json.Outputs ?? {}).map(([k, o]) => [k, render(o.Value)]));
+}

@@ -149,6 +149,14 @@ export interface Thumbnail {
  */
 export function makeThumbnail(bytes: Uint8Array, format: ImageFormat, width: number, maxPixels: number): Thumbnail {
   const image = decodeImage(bytes, format, maxPixels);
+  // A narrow, tall image is small but its thumbnail is not: a 4x20000 strip made 2048 wide would be
+  // 2048x10240000 pixels, more memory than the function has. Refused like a source over the limit.
+  const height = scaledHeight(image.width, image.height, width);
+  if (width * height > maxPixels) {
+    throw new ImageTooLargeError(
+      `its ${width}-pixel-wide thumbnail (${image.width}x${image.height} scaled) would be ${width}x${height} pixels, over the limit of ${maxPixels}`,
+    );
+  }
   const resized = resizeToWidth(image, width);
   return {
     format,

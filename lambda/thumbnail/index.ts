@@ -118,7 +118,7 @@ export function makeHandler(deps: ThumbnailDeps): (event: S3Event) => Promise<Re
     try {
       thumbnail = makeThumbnail(bytes, format, width, maxPixels);
     } catch (err) {
-      if (err instanceof ImageTooLargeError) return skip(`the image is too large to decode here: ${err.message}`);
+      if (err instanceof ImageTooLargeError) return skip(`the image is too large to process here: ${err.message}`);
       if (err instanceof UnreadableImageError) return skip(`it is ${err.message}`);
       throw err;
     }

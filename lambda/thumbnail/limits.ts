@@ -5,7 +5,8 @@
 /** Objects larger than this are skipped without being decoded: 10 MiB (what decodes is bounded by MAX_SOURCE_PIXELS too). */
 export const MAX_SOURCE_BYTES = 10 * 1024 * 1024;
 /**
- * Images with more pixels than this are skipped before decoding: 25 MP. Decoding a 25 MP JPEG in
+ * Images with more pixels than this are skipped before decoding, and so are images whose thumbnail would
+ * have more (a narrow, tall strip): 25 MP. Decoding a 25 MP JPEG in
  * jpeg-js peaked at 0.9 GB of memory and took 7 s on one core (measured on the development machine);
  * at 40 MP it needed 1.4 GB before jpeg-js gave up on its own memory limit.
  */

@@ -47,7 +47,7 @@ export class S3TriggerLabStack extends LabStack {
     const fn = this.pipeline.function.functionName;
     const logGroup = this.pipeline.thumbnailer.logGroup.logGroupName;
 
-    out('UploadBucketName', 'Upload .jpg, .jpeg or .png images here: each one invokes the function.', upload);
+    out('UploadBucketName', 'Upload .jpg, .jpeg or .png images here (or .JPG, .JPEG, .PNG): each one invokes the function.', upload);
     out('ThumbnailBucketName', 'The function writes resized-<key> here.', thumbnails);
     out('FunctionName', 'The thumbnail function (Lambda console: Test it with the sample event, see its Monitor tab).', fn);
     out('FunctionLogGroup', "The function's log group: one THUMBNAIL or SKIPPED line per object.", logGroup);

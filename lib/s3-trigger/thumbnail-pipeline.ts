@@ -10,8 +10,18 @@ import { LabFunction } from '../shared/lab-function';
 import { labBucket } from '../shared/lab-bucket';
 import { THUMBNAIL_PREFIX, WIDTH_RANGE } from '../../lambda/thumbnail/limits';
 
-/** The key suffixes whose uploads invoke the function (lower case; the guide tells students to name files so). */
-export const IMAGE_SUFFIXES: readonly string[] = ['.jpg', '.jpeg', '.png'];
+/**
+ * The key suffixes whose uploads invoke the function, in lower and in upper case. S3 compares a filter's
+ * suffix with the end of the object key, and "object key names are case sensitive"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html); the filtering page mentions no
+ * case folding. So a `.jpg` filter alone would silently ignore the `IMG_0042.JPG` that cameras and many
+ * phones write. Two suffixes overlap, which S3
+ * refuses, only "if a given string can end with both suffixes"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html): no key ends
+ * with both `.jpg` and `.JPG`, so each case is a notification of its own. Mixed case (`.Jpg`) is not
+ * covered; the guide says so.
+ */
+export const IMAGE_SUFFIXES: readonly string[] = ['.jpg', '.jpeg', '.png', '.JPG', '.JPEG', '.PNG'];
 
 /** Properties of a `ThumbnailPipeline`. */
 export interface ThumbnailPipelineProps {
@@ -26,7 +36,7 @@ const LAMBDA_DIR = path.join(__dirname, '..', '..', 'lambda');
 
 /**
  * The course's "Introduction to AWS Lambda" pipeline: an upload bucket whose new `.jpg`, `.jpeg` and `.png`
- * objects invoke a function (`lambda/thumbnail`) that writes a thumbnail of each to a second bucket, as
+ * objects (or `.JPG`, `.JPEG`, `.PNG`) invoke a function (`lambda/thumbnail`) that writes a thumbnail of each to a second bucket, as
  * `resized-<key>`.
  *
  * No loop: the function reads only the upload bucket and writes only `resized-*` keys of the thumbnail
@@ -50,7 +60,7 @@ export class ThumbnailPipeline extends Construct {
       throw new Error(`${this.node.path}: thumbnailWidth must be a whole number from ${min} to ${max}, got ${this.thumbnailWidth}`);
     }
 
-    this.uploadBucket = labBucket(this, 'UploadBucket', { purpose: 'Students upload images here; each new .jpg, .jpeg or .png invokes the thumbnail function.' });
+    this.uploadBucket = labBucket(this, 'UploadBucket', { purpose: 'Students upload images here; each new .jpg, .jpeg or .png (lower or upper case) invokes the thumbnail function.' });
     this.thumbnailBucket = labBucket(this, 'ThumbnailBucket', { purpose: 'The thumbnail function writes resized-<key> here; nothing here invokes anything.' });
 
     this.thumbnailer = new LabFunction(this, 'Thumbnailer', {
@@ -86,8 +96,10 @@ export class ThumbnailPipeline extends Construct {
       },
     );
 
-    // S3 invokes the function asynchronously, once per new object whose key ends in an image suffix.
-    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html
+    // S3 invokes the function asynchronously, once per new object whose key ends in an image suffix (one
+    // notification per suffix: "the same type of filter rule cannot be used more than once",
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-s3keyfilter.html;
+    // IMAGE_SUFFIXES says why both cases).
     for (const suffix of IMAGE_SUFFIXES) {
       this.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.function), { suffix });
     }

@@ -52,8 +52,8 @@ export function renderUserDataScript(file: string, values: Readonly<Record<strin
   return rendered;
 }
 
-/** Drops lines that are only a comment (and `# shellcheck` directives), keeping the `#!` line. */
-function stripCommentLines(script: string): string {
+/** Drops lines that are only a comment (and `# shellcheck` directives), keeping the `#!` line: what user data keeps of a script. */
+export function stripCommentLines(script: string): string {
   const [shebang, ...rest] = script.split('\n');
   return [shebang, ...rest.filter((line) => !/^\s*#/.test(line))].join('\n');
 }

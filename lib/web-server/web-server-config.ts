@@ -40,9 +40,11 @@ export const PHP_PAGE = 'db.php';
 export const PHP_PAGE_CONNECTED_MARKER = 'MariaDB: connected';
 
 /**
- * How long each part of the bootstrap may take. The instance's own limits end before CloudFormation's, so a
- * failure it can see reaches the stack events with its reason; CloudFormation's timeout only catches an
- * instance that cannot report at all.
+ * How long each part of the bootstrap may take. Each of the instance's own limits ends well before
+ * CloudFormation's, so a step that fails or times out reaches the stack events with its name. CloudFormation's
+ * timeout catches an instance that cannot report at all, and steps that each stay within their limits but
+ * together outlast `readySeconds` (the instance has no deadline of its own for the whole bootstrap: two S3
+ * copies and two installs at `installSeconds` each, plus the waits, could pass it).
  */
 export const WEB_SERVER_TIMEOUTS = {
   /** One package download or install. */

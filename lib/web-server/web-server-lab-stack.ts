@@ -12,7 +12,7 @@ import { instanceTypeSpec } from '../shared/instance-types';
 import { LabInfo, LabStack, LabStackProps } from '../shared/lab-stack';
 import { acknowledgeSessionManagerWildcard, sessionManagerPolicy } from '../shared/session-manager';
 import { SITE_CONTENT_DIR } from '../shared/static-site/site-content';
-import { renderUserDataScript } from '../shared/user-data-script';
+import { renderUserDataScript, stripCommentLines } from '../shared/user-data-script';
 import { DEFAULT_WEB_SERVER_INSTANCE_TYPE } from './settings';
 import {
   DB_CONFIG_FILE,
@@ -136,7 +136,7 @@ export class WebServerLabStack extends LabStack {
     const out = (key: string, description: string, value: string) => new CfnOutput(this, key, { description, value });
     const region = `--region ${Aws.REGION}`;
     const host = this.server.instancePublicDnsName;
-    const installed = setup === 'lamp' ? '' : ' (with webServerSetup=bare it answers once you have installed Apache: see the guide)';
+    const installed = setup === 'lamp' ? '' : ' (with webServerSetup=bare it answers once you have installed Apache and published the lab\'s files: see the guide)';
     out('SiteUrl', `The site, served by Apache on the instance${installed}.`, `http://${host}/`);
     out('PhpPageUrl', `The PHP page that reads from MariaDB${installed}.`, `http://${host}/${PHP_PAGE}`);
     if (https) out('HttpsSiteUrl', 'The site over HTTPS, with a self-signed certificate: your browser warns, as the guide explains.', `https://${host}/`);
@@ -190,6 +190,11 @@ export interface ServerGenerationInputs {
   readonly instanceType: string;
   readonly siteHash: string;
   readonly appHash: string;
+  /**
+   * The bootstrap script's text.
+   * @default - the text of scripts/web-server.sh
+   */
+  readonly script?: string;
 }
 
 /**
@@ -204,7 +209,9 @@ export interface ServerGenerationInputs {
 export function serverGeneration(inputs: ServerGenerationInputs): string {
   const architecture = instanceTypeSpec(inputs.instanceType)?.architecture;
   if (!architecture) throw new Error(`unknown instance type ${inputs.instanceType}`);
-  const script = fs.readFileSync(BOOTSTRAP_SCRIPT, 'utf8');
+  // What user data keeps of the script (no comment-only lines): a comment edited in the repository does not
+  // replace the server.
+  const script = stripCommentLines(inputs.script ?? fs.readFileSync(BOOTSTRAP_SCRIPT, 'utf8'));
   const { setup, https, siteHash, appHash } = inputs;
   return createHash('sha256')
     .update(JSON.stringify({ setup, https, architecture, siteHash, appHash, script, WEB_SERVER_TIMEOUTS }))

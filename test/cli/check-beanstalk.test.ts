@@ -5,7 +5,7 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeEnvironmentsCommand } from '@aws-sdk/client-elastic-beanstalk';
 import { DynamoSignupStore, SignupStore } from '../../lib/beanstalk/app/src/backends';
 import { createSignupServer } from '../../lib/beanstalk/app/src/server';
@@ -145,6 +145,23 @@ test('an environment that does not answer fails the page and sign-up checks with
   const results = await BEANSTALK_CHECKS.run(ctx);
   expect(statuses(results)).toEqual({ [CHECK_NAMES.environment]: 'PASS', [CHECK_NAMES.page]: 'FAIL', [CHECK_NAMES.signup]: 'FAIL', [CHECK_NAMES.duplicate]: 'SKIP' });
   expect(results[1].detail).toMatch(/^no answer from http:\/\/127\.0\.0\.1:9\/ \(.+\); is the environment Green\?$/);
+});
+
+test('an unexpected AWS error is that check\'s FAIL, and a sign-up that cannot be deleted is named, with the results still printed', async () => {
+  const url = await serveApp();
+  const { ctx, progress } = context(outputsFor(url), [{ Status: 'Ready', Health: 'Green' }]);
+  const throttled = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+  const send = dynamo.client.send.bind(dynamo.client) as (c: unknown) => Promise<unknown>;
+  const session = {
+    elasticBeanstalk: { send: async () => Promise.reject(throttled) },
+    dynamoDb: { send: async (c: unknown) => (c instanceof DeleteItemCommand ? Promise.reject(throttled) : send(c)) },
+  } as unknown as AwsSession;
+  const results = await BEANSTALK_CHECKS.run({ ...ctx, session });
+  expect(statuses(results)).toEqual({ [CHECK_NAMES.environment]: 'FAIL', [CHECK_NAMES.page]: 'PASS', [CHECK_NAMES.signup]: 'PASS', [CHECK_NAMES.duplicate]: 'PASS' });
+  expect(results[0].detail).toMatch(/Rate exceeded/);
+  const email = `labs-check-${NOW.getTime()}@example.com`;
+  expect(progress).toContainEqual(expect.stringMatching(new RegExp(`^Could not delete the test sign-up ${email} from ${TABLE} \\(.*Rate exceeded\\): aws dynamodb delete-item`)));
+  await dynamo.client.send(new DeleteItemCommand({ TableName: TABLE, Key: { email: { S: email } } }));
 });
 
 test('a stack without the outputs fails with one line saying so, and writes nothing', async () => {

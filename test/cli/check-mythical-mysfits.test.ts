@@ -30,10 +30,13 @@ interface World {
   clickLandsIn?: 'clicks/' | 'processing-failed/';
   clickAfterPolls: number;
   listStatus: number;
+  siteStatus: number;
+  /** What the site's config.json holds; this deployment's by default. */
+  config: Record<string, string>;
 }
 
 function harness(world: Partial<World> = {}) {
-  const w: World = { authorizer: true, likeWorks: true, clickLandsIn: 'clicks/', clickAfterPolls: 2, listStatus: 200, ...world };
+  const w: World = { authorizer: true, likeWorks: true, clickLandsIn: 'clicks/', clickAfterPolls: 2, listStatus: 200, siteStatus: 200, config: { region: 'us-east-1', userPoolId: 'us-east-1_AbCdEfGhI', userPoolClientId: 'client123', apiUrl: API }, ...world };
   const requests: string[] = [];
   const cognitoCalls: string[] = [];
   let likes = 3;
@@ -46,8 +49,8 @@ function harness(world: Partial<World> = {}) {
     const method = init.method ?? 'GET';
     const auth = (init.headers as Record<string, string> | undefined)?.Authorization;
     requests.push(`${method} ${url}${auth ? ' (token)' : ''}`);
-    if (url === SITE) return new Response('<!doctype html>', { status: 200 });
-    if (url === `${SITE}/config.json`) return json(200, { apiUrl: API });
+    if (url === SITE) return new Response('<!doctype html>', { status: w.siteStatus });
+    if (url === `${SITE}/config.json`) return json(200, w.config);
     if (url === `${API}mysfits`) return json(w.listStatus, w.listStatus === 200 ? { mysfits: [{ mysfitId: COCO, name: 'CoCo', likes }] } : { error: 'x' });
     if (url === `${API}mysfits/${COCO}/like`) {
       if (w.authorizer && auth !== 'id-token') return json(401, { error: 'Sign in first' });
@@ -130,6 +133,18 @@ test('no authorizer on like: the 401 check fails, and the like it made is taken 
   expect(h.state().likes).toBe(3);
 });
 
+test('a temporary user that cannot be deleted is named with the command that deletes it; the results still stand', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const progress: string[] = [];
+  const cognito = (base.session as unknown as { cognito: { send: (c: { constructor: { name: string } }) => Promise<unknown> } }).cognito;
+  const send = cognito.send;
+  const failing = { send: async (c: { constructor: { name: string } }) => (c.constructor.name === 'AdminDeleteUserCommand' ? Promise.reject(new Error('Rate exceeded')) : send(c)) };
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, session: { ...base.session, cognito: failing } as unknown as AwsSession, progress: (l) => void progress.push(l) });
+  expect(statuses(results)).toEqual(['PASS', 'PASS', 'PASS', 'PASS', 'PASS']);
+  expect(progress).toContainEqual(expect.stringMatching(/^Could not delete the temporary user labs-check-[0-9a-f]{12}@example\.com \(Rate exceeded\): aws cognito-idp admin-delete-user --user-pool-id \S+ --username labs-check-/));
+});
+
 test('like fails behind the authorizer: FAIL with the status, and the user is still deleted', async () => {
   const h = harness({ likeWorks: false });
   const results = await MYTHICAL_MYSFITS_CHECKS.run(h.ctx());
@@ -159,21 +174,15 @@ test('taking the like back gets no answer: FAIL saying the like is still there; 
   expect(h.state().users).toBe(0);
 });
 
-test('the temporary user cannot be deleted: FAIL naming the user and the command that deletes it', async () => {
-  const h = harness();
-  const base = h.ctx();
-  const cognito = (base.session as any).cognito;
-  const stuck = {
-    send: async (command: { constructor: { name: string } }) => {
-      if (command.constructor.name === 'AdminDeleteUserCommand') throw Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException' });
-      return cognito.send(command);
-    },
-  };
-  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, session: { ...(base.session as any), cognito: stuck } as unknown as AwsSession });
-  expect(results[3].status).toBe('FAIL');
-  expect(results[3].detail).toMatch(
-    /^the temporary user (labs-check-[0-9a-f]{12}@example\.com) could not be deleted \(Rate exceeded\): delete it with aws cognito-idp admin-delete-user --user-pool-id us-east-1_AbCdEfGhI --username \1$/,
-  );
+test("a site that answers 403, or whose config.json is another deployment's, fails the site check", async () => {
+  const denied = await MYTHICAL_MYSFITS_CHECKS.run(harness({ siteStatus: 403 }).ctx());
+  expect(denied[0]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('answered HTTP 403') });
+  const other = { region: 'us-east-1', userPoolId: 'us-east-1_Other', userPoolClientId: 'client123', apiUrl: 'https://zzz.execute-api.us-east-1.amazonaws.com/prod/' };
+  const stale = await MYTHICAL_MYSFITS_CHECKS.run(harness({ config: other }).ctx());
+  expect(stale[0]).toMatchObject({
+    status: 'FAIL',
+    detail: `${SITE}/config.json is another deployment's: apiUrl ${other.apiUrl} (the stack's ApiUrl is ${API}); userPoolId us-east-1_Other (the stack's is us-east-1_AbCdEfGhI). Redeploy the stack, then invalidate the distribution's cache.`,
+  });
 });
 
 test('a click the processor failed: FAIL naming the processing-failed object', async () => {

@@ -11,6 +11,7 @@ import { checkImage, checkKey, CHECK_IMAGE, s3TriggerChecks, THUMBNAIL_POLL } fr
 import { checksFor } from '../../lib/cli/check';
 import { CheckContext } from '../../lib/cli/check/types';
 import { LabStack } from '../../lib/cli/inventory/stacks';
+import { EXIT } from '../../lib/cli/exit-codes';
 
 const OUTPUTS = { UploadBucketName: 'uploads', ThumbnailBucketName: 'thumbs', ThumbnailWidth: '200', FunctionLogGroup: '/lab/thumbs' };
 const stack = (outputs: Record<string, string>): LabStack => ({
@@ -123,7 +124,21 @@ test('FAIL: a thumbnail of another width says what it is and what it should be',
 test('an error that stops every check (access denied on the upload) is thrown, and nothing is left behind', async () => {
   const denied = { send: async () => { throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }); } };
   const { context } = contextWith(denied);
-  await expect(s3TriggerChecks.run(context)).rejects.toMatchObject({ name: 'AccessDenied' });
+  await expect(s3TriggerChecks.run(context)).rejects.toMatchObject({ exitCode: EXIT.accessDenied, message: expect.stringMatching(/^Access denied: /) });
+});
+
+test('any other error from S3 is that check\'s FAIL, not a stopped command, and the upload is still removed', async () => {
+  const busy = { send: async () => { throw Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError' }); } };
+  const upload = await s3TriggerChecks.run(contextWith(busy).context);
+  expect(upload[0]).toMatchObject({ name: 'thumbnail appears', status: 'FAIL', detail: expect.stringMatching(/^could not upload s3:\/\/uploads\/labs-check\/.*We encountered an internal error/) });
+
+  const fake = fakeS3();
+  const send = fake.s3.send;
+  const s3 = { send: async (c: unknown) => (c instanceof GetObjectCommand ? Promise.reject(Object.assign(new Error('Service Unavailable'), { name: 'ServiceUnavailable' })) : send(c)) };
+  const read = await s3TriggerChecks.run(contextWith(s3).context);
+  expect(read.map((r) => r.status)).toEqual(['FAIL', 'SKIP', 'PASS']);
+  expect(read[0].detail).toMatch(/^could not read s3:\/\/thumbs\/resized-labs-check\/.*Service Unavailable/);
+  expect(fake.buckets.get('uploads')!.size).toBe(0);
 });
 
 test('a failed delete is reported as a FAIL naming the object, not thrown', async () => {

@@ -84,6 +84,69 @@ describe('against two local servers', () => {
     expect(r.out).toContain('Faster: A (p50 ');
   });
 
+  test('a site that answers but never with 2xx: both sides printed, then one line, exit 5', async () => {
+    const broken = http.createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(broken.address() as AddressInfo).port}/`;
+    try {
+      const r = await labs('compare', fast.url, url, '-n', '10', '-c', '2', '--json');
+      expect(r.code).toBe(5);
+      const { results } = JSON.parse(r.out);
+      expect(results.map((x: SiteResult) => [x.label, x.errors, x.non2xx])).toEqual([
+        ['A', 0, 0],
+        ['B', 10, 10],
+      ]);
+      expect(r.err).toContain(`labs: no request to B ${url} succeeded (10 non-2xx answers, 0 connection errors of which 0 timeouts): no comparison.\n`);
+    } finally {
+      await new Promise((resolve) => broken.close(resolve));
+    }
+  });
+
+  test('bytes per request: the weight of a served page, though every other answer is a short 503', async () => {
+    const body = 'x'.repeat(4000);
+    let n = 0;
+    const flaky = http.createServer((_req, res) => {
+      if (n++ % 2 === 1) {
+        res.statusCode = 503;
+        return void res.end('down');
+      }
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`;
+    try {
+      const r = await labs('compare', url, fast.url, '-n', '20', '-c', '1', '--json');
+      expect(r.code).toBe(0);
+      const [a] = JSON.parse(r.out).results;
+      expect(a.non2xx).toBeGreaterThan(0);
+      expect(a.bytesPerRequest).toBeGreaterThan(body.length);
+      expect(a.bytesPerRequest).toBeLessThan(body.length + 400); // the headers
+    } finally {
+      await new Promise((resolve) => flaky.close(resolve));
+    }
+  });
+
+  test('a site that answers the probe, then drops every connection: no answer is not "faster", exit 5', async () => {
+    let answered = false;
+    const dropping = http.createServer((req, res) => {
+      if (answered) return void req.socket.destroy();
+      answered = true;
+      res.end(PAGE);
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`;
+    try {
+      const r = await labs('compare', url, fast.url, '-n', '10', '-c', '2');
+      expect(r.code).toBe(5);
+      expect(r.err).toMatch(new RegExp(`labs: no request to A ${url.replace(/[.]/g, '\\.')} succeeded \\(0 non-2xx answers, \\d+ connection errors of which 0 timeouts\\): no comparison\\.\n$`));
+    } finally {
+      await new Promise((resolve) => dropping.close(resolve));
+    }
+  });
+
   test('an unreachable host: one line, exit 5, before any load', async () => {
     const closed = await closedPort();
     const r = await labs('compare', fast.url, closed, '-n', '5');
@@ -101,15 +164,28 @@ test.each([
   [['compare', '--stacks', 'A', 'B b'], 'labs: Invalid stack name "B b": a stack name starts with a letter and has only letters, digits and hyphens (at most 128), e.g. StaticSiteLabStack.\n'],
   [
     ['compare', 'http://a.test/', 'http://b.test/', '--duration', '0'],
-    "labs: option '-d, --duration <seconds>' argument '0' is invalid. \"0\" is not allowed: --duration must be a whole number of at least 1. (run labs --help for usage)\n",
+    "labs: option '-d, --duration <seconds>' argument '0' is invalid. \"0\" is not allowed: --duration must be a whole number from 1 to 3600. (run labs --help for usage)\n",
   ],
   [
     ['compare', 'http://a.test/', 'http://b.test/', '--connections', '-2'],
-    "labs: option '-c, --connections <n>' argument '-2' is invalid. \"-2\" is not allowed: --connections must be a whole number of at least 1. (run labs --help for usage)\n",
+    "labs: option '-c, --connections <n>' argument '-2' is invalid. \"-2\" is not allowed: --connections must be a whole number from 1 to 1000. (run labs --help for usage)\n",
   ],
   [
     ['compare', 'http://a.test/', 'http://b.test/', '-n', '1.5'],
-    "labs: option '-n, --requests <count>' argument '1.5' is invalid. \"1.5\" is not allowed: --requests must be a whole number of at least 1. (run labs --help for usage)\n",
+    "labs: option '-n, --requests <count>' argument '1.5' is invalid. \"1.5\" is not allowed: --requests must be a whole number from 1 to 10000000. (run labs --help for usage)\n",
+  ],
+  [
+    ['compare', 'http://a.test/', 'http://b.test/', '-c', '100000'],
+    "labs: option '-c, --connections <n>' argument '100000' is invalid. \"100000\" is not allowed: --connections must be a whole number from 1 to 1000. (run labs --help for usage)\n",
+  ],
+  [
+    // Past Node's timer limit a run would end at once and print a measurement of nothing.
+    ['compare', 'http://a.test/', 'http://b.test/', '-d', '3000000'],
+    "labs: option '-d, --duration <seconds>' argument '3000000' is invalid. \"3000000\" is not allowed: --duration must be a whole number from 1 to 3600. (run labs --help for usage)\n",
+  ],
+  [
+    ['compare', 'http://a.test/', 'http://b.test/', '--timeout', '86400'],
+    "labs: option '--timeout <seconds>' argument '86400' is invalid. \"86400\" is not allowed: --timeout must be a whole number from 1 to 600. (run labs --help for usage)\n",
   ],
 ])('labs %j: one line, exit 1, nothing loaded', async (args, message) => {
   const r = await labs(...args);

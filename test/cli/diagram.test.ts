@@ -292,7 +292,7 @@ describe('every later lab, drawn from its real template: the path of a request',
     const uploads = byName(d, 'S3 bucket', /UploadBucket/);
     const thumbnails = byName(d, 'S3 bucket', /ThumbnailBucket/);
     const fn = byName(d, 'Lambda function', /Thumbnailer/);
-    expect(edge(d, uploads, fn)?.label).toBe('invokes on new *.jpg, *.jpeg, *.png');
+    expect(edge(d, uploads, fn)?.label).toBe('invokes on new *.jpg, *.jpeg, *.png, *.JPG, *.JPEG, *.PNG');
     expect(edge(d, fn, uploads)?.label).toBe('s3: GetObject, s3: ListBucket');
     expect(edge(d, fn, thumbnails)?.label).toBe('s3: PutObject');
     expect(edge(d, thumbnails, fn)).toBeUndefined();

@@ -52,7 +52,8 @@ test('every check passes against a working deployment, and the temporary user is
   const fetch = (async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
     if (url === SITE) return new Response('<!doctype html>');
-    if (url === `${SITE}/config.json`) return json(200, { apiUrl: API });
+    // config.json as the stack writes it (MysfitsSiteConfig): this deployment's region, pool, client and API.
+    if (url === `${SITE}/config.json`) return json(200, { region: 'us-east-1', userPoolId: UserPool.Id, userPoolClientId: UserPoolClient.ClientId, apiUrl: API });
     if (url === `${API}mysfits`) return json(200, { mysfits: [{ mysfitId: COCO, likes }] });
     if (url === `${API}mysfits/${COCO}/like`) {
       if (!(await authorize((init.headers as Record<string, string> | undefined)?.Authorization))) return json(401, { error: 'Sign in first' });

@@ -137,6 +137,11 @@ test('a bare server (nothing installed yet): both pages fail with what to do; a 
   expect(noDb[CHECK_NAMES.phpPage]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('answered 503: MariaDB: not reached Connection refused') });
   expect(noDb[CHECK_NAMES.mariadb]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('Is MariaDB running?') });
 
+  // A 200 is not enough: without the page's "connected" line, MariaDB was not shown to answer.
+  const other = await check(stack('WebServerLabStack', OUTPUTS), { ...WORKING, [OUTPUTS.PhpPageUrl]: { status: 200, body: '<h1>PHP works</h1>' } });
+  expect(other[CHECK_NAMES.phpPage].status).toBe('PASS');
+  expect(other[CHECK_NAMES.mariadb]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('PHP works. Is MariaDB running?') });
+
   const source = await check(stack('WebServerLabStack', OUTPUTS), { ...WORKING, [OUTPUTS.PhpPageUrl]: { status: 200, body: '<?php echo "MariaDB: connected"; ?>' } });
   expect(source[CHECK_NAMES.mariadb]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('PHP is not running behind Apache') });
 });

@@ -26,8 +26,10 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from 
 import { EMRClient, GetAutoTerminationPolicyCommand, ListStepsCommand, RunJobFlowCommand, TerminateJobFlowsCommand } from '@aws-sdk/client-emr';
 import { DescribeVpcsCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTargetGroupCommand, ElasticLoadBalancingV2Client, RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CreateBucketCommand, PutBucketPolicyCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutBucketPolicyCommand, PutBucketTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AwsSession } from '../../lib/cli/aws/session';
+import { liveTrialDeps } from '../../lib/cli/commands/trial';
 import { io } from '../../lib/cli/io';
 import { run } from '../../lib/cli/main';
 import { Moto, pointAwsSdkAt, startMoto } from '../helpers/moto';
@@ -453,4 +455,20 @@ test('bad input: a region with no labs, an unknown stack, a stack that is not a 
   );
   expect((await labs('check', 'BillingTeamStack')).err).toMatch(/^labs: Stack "BillingTeamStack" is not a course lab/);
   expect((await labs('check', 'NoSuchLabStack')).code).toBe(4);
+});
+
+test("labs trial's leftover search (the sweep's inventory): what still carries the trial stack's tag, nothing of another stack's", async () => {
+  const s3 = new S3Client({ forcePathStyle: true });
+  for (const [bucket, stack] of [['trial-left-behind', 'StaticSiteLabStack-trial'], ['someone-elses', 'StaticSiteLabStack-alice']]) {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: labTags(stack, 'static-site') } }));
+  }
+  await labStack('StaticSiteLabStack-alice', 'static-site', {});
+  const deps = liveTrialDeps(new AwsSession({ region: 'us-east-1' }), 'us-east-1');
+  const left = await deps.leftovers('StaticSiteLabStack-trial');
+  expect(left).toEqual([expect.stringContaining('trial-left-behind')]);
+  expect(await deps.stackExists('StaticSiteLabStack-trial')).toBe(false);
+  expect(await deps.stackExists('StaticSiteLabStack-alice')).toBe(true);
+  // A stack that is still there (a failed destroy) is a leftover too.
+  expect(await deps.leftovers('StaticSiteLabStack-alice')).toEqual(expect.arrayContaining([expect.stringMatching(/^stack StaticSiteLabStack-alice still exists \(CREATE_COMPLETE\)$/), expect.stringContaining('someone-elses')]));
 });

@@ -122,6 +122,14 @@ describe('the thumbnail function', () => {
     expect(lines[0]).toContain(`s3://${UPLOAD}/${key} `);
   });
 
+  test('an upper-case extension, as cameras and phones write it (the stack has .JPG filters too), gets a JPEG thumbnail', async () => {
+    const key = 'DCIM/IMG_0042.JPG';
+    const size = await put(key, SAMPLE_JPEG);
+    const outcome = await thumbnailer().handler(eventFor(key, size));
+    expect(outcome).toEqual([expect.objectContaining({ status: 'THUMBNAIL', thumbnail: `s3://${THUMBS}/resized-${key}`, width: 200, height: 150 })]);
+    expect((await getThumbnail(`resized-${key}`)).contentType).toBe('image/jpeg');
+  });
+
   /** Runs the handler and checks that it skipped with one line containing `reason`, and wrote nothing. */
   async function expectSkipped(event: S3Event, reason: RegExp): Promise<void> {
     const { lines, handler } = thumbnailer();
@@ -153,6 +161,13 @@ describe('the thumbnail function', () => {
     const size = await put('huge.jpg', big);
     await expectSkipped(eventFor('huge.jpg', size), new RegExp(`${MAX_SOURCE_BYTES + 1} bytes, over the limit of ${MAX_SOURCE_BYTES} bytes \\(10 MiB\\)`));
     await expectSkipped(eventFor('huge.jpg', 1000), new RegExp(`${MAX_SOURCE_BYTES + 1} bytes, over the limit`));
+  });
+
+  test('a narrow, tall image whose thumbnail would be over the pixel limit is skipped, not retried', async () => {
+    const strip = new PNG({ width: 1, height: 12_500 });
+    strip.data.fill(200);
+    const size = await put('strip.png', PNG.sync.write(strip));
+    await expectSkipped(eventFor('strip.png', size), /too large to process here: its 200-pixel-wide thumbnail \(1x12500 scaled\) would be 200x2500000 pixels/);
   });
 
   test('a truncated JPEG is skipped as unreadable, not retried', async () => {

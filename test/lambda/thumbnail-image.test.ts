@@ -120,6 +120,14 @@ test.each([
   expect(() => decodeImage(bytes, format, MAX)).toThrow(message);
 });
 
+test('a narrow, tall image whose thumbnail would be over the pixel limit is refused as too large, not attempted', () => {
+  const strip = new PNG({ width: 1, height: 12_500 });
+  strip.data.fill(200);
+  const bytes = PNG.sync.write(strip); // a few KB and 12,500 pixels, but 200 wide it would be 200x2500000
+  expect(() => makeThumbnail(bytes, 'png', 200, MAX)).toThrow(ImageTooLargeError);
+  expect(() => makeThumbnail(bytes, 'png', 200, MAX)).toThrow('would be 200x2500000 pixels, over the limit of 25000000');
+});
+
 test('encodeImage round-trips PNG pixels exactly', () => {
   const image = decodeImage(samplePng, 'png', MAX);
   const again = decodeImage(encodeImage(image, 'png'), 'png', MAX);

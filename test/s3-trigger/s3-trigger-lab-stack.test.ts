@@ -80,13 +80,13 @@ describe('the buckets', () => {
 });
 
 describe('the trigger', () => {
-  test('new .jpg, .jpeg and .png objects of the upload bucket invoke the function; nothing else does', () => {
+  test('new .jpg, .jpeg and .png objects of the upload bucket, in either case, invoke the function; nothing else does', () => {
     expect(notifications).toHaveLength(1);
     const { BucketName, NotificationConfiguration } = notifications[0].Properties!;
     expect(BucketName).toEqual({ Ref: uploadId });
     expect(Object.keys(NotificationConfiguration)).toEqual(['LambdaFunctionConfigurations']);
     expect(NotificationConfiguration.LambdaFunctionConfigurations).toEqual(
-      ['.jpg', '.jpeg', '.png'].map((suffix) => ({
+      ['.jpg', '.jpeg', '.png', '.JPG', '.JPEG', '.PNG'].map((suffix) => ({
         Events: ['s3:ObjectCreated:*'],
         Filter: { Key: { FilterRules: [{ Name: 'suffix', Value: suffix }] } },
         LambdaFunctionArn: arnOf(functionId),

@@ -59,6 +59,7 @@ exit 0
   // s3 cp is recorded; unzip "extracts" the asset it names from the repository's own folders.
   aws: `#!/bin/bash
 printf '%s\\n' "$*" >>"$STUBS/aws.calls"
+[[ ! -e $STUBS/s3-hangs ]] || exec sleep 30
 `,
   unzip: `#!/bin/bash
 printf '%s\\n' "$*" >>"$STUBS/unzip.calls"
@@ -106,7 +107,7 @@ interface Run {
 }
 
 /** Renders the script for `setup`/`https` into a temporary root, runs it with the stubs and returns what it did. */
-function run(options: { setup?: 'lamp' | 'bare'; https?: boolean; flags?: string[] } = {}): Run {
+function run(options: { setup?: 'lamp' | 'bare'; https?: boolean; flags?: string[]; values?: Record<string, string | number> } = {}): Run {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'web-server-bootstrap-'));
   const stubs = path.join(root, 'stubs');
   const bin = path.join(stubs, 'bin');
@@ -134,6 +135,7 @@ function run(options: { setup?: 'lamp' | 'bare'; https?: boolean; flags?: string
     TLS_DIR: tls,
     ANSWER_WAIT_SECONDS: 1,
     POLL_SECONDS: '0.1',
+    ...options.values,
   });
   try {
     const result = spawnSync('bash', ['-c', script], {
@@ -264,6 +266,17 @@ describe('failures reach CloudFormation with the step that broke', () => {
     expect(r.signals[0].Reason).toContain(`step 'install Apache, PHP and MariaDB: dnf install ${LAMP_PACKAGES.join(' ')}' failed (exit 1)`);
     expect(r.calls('systemctl')).toEqual([]);
     expect(r.calls('mysql')).toEqual([]);
+  });
+
+  test("a download from S3 that hangs: FAILURE naming the copy step once the install timeout has passed", () => {
+    const started = Date.now();
+    const r = run({ flags: ['s3-hangs'], values: { INSTALL_TIMEOUT_SECONDS: 1 } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.status).toBe(1);
+    expect(r.signals).toHaveLength(1);
+    expect(r.signals[0].Status).toBe('FAILURE');
+    expect(r.signals[0].Reason).toContain(`step 'copy the lab's files to ${r.labFiles}' failed (exit 124)`);
+    expect(r.calls('dnf')).toEqual([]);
   });
 
   test('a PHP page that never reaches MariaDB: FAILURE after the wait, naming the page and what it showed', () => {

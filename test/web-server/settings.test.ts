@@ -70,6 +70,12 @@ describe('which changes make a new server, and so a new wait condition', () => {
     expect(g({ instanceType: 't4g.small' })).toBe(g({}));
   });
 
+  test('a comment in the script does not (user data drops comment-only lines); a command does', () => {
+    const script = '#!/bin/bash\necho installing\n';
+    expect(g({ script: `${script}  # why it installs\n# shellcheck disable=SC2086\n` })).toBe(g({ script }));
+    expect(g({ script: `${script}echo more\n` })).not.toBe(g({ script }));
+  });
+
   test.each<[string, Partial<ServerGenerationInputs>]>([
     ['another architecture (a new image)', { instanceType: 't3.micro' }],
     ['the setup', { setup: 'bare' }],

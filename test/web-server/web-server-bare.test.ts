@@ -12,7 +12,7 @@ test('matches the snapshot (asset hashes normalised)', () => {
 test('the bootstrap installs nothing, and the outputs say the site answers once the student has installed Apache', () => {
   expect(lab.userData()).toContain("SETUP='bare'");
   expect(lab.render(outputs.WebServerSetup.Value)).toBe('bare');
-  expect((outputs.SiteUrl as any).Description).toContain('once you have installed Apache');
+  expect((outputs.SiteUrl as any).Description).toContain("once you have installed Apache and published the lab's files: see the guide");
 });
 
 test('the same network and security group as lamp: HTTP open for the page the student publishes', () => {

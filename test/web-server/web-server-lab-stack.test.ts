@@ -1,9 +1,11 @@
 /** WebServerLabStack at its defaults (webServerSetup=lamp, no HTTPS, no SSH, t4g.micro): one synth for the file. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { estimateStack } from '../../lib/cli/cost/estimate';
 import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { USER_DATA_LIMIT_BYTES } from '../../lib/shared/user-data-script';
 import { SESSION_MANAGER_AGENT_ACTIONS } from '../../lib/shared/session-manager';
-import { PHP_PAGE, WEB_SERVER_TIMEOUTS } from '../../lib/web-server/web-server-config';
+import { LAMP_PACKAGES, PHP_PAGE, WEB_SERVER_TIMEOUTS } from '../../lib/web-server/web-server-config';
 import { normalizedTemplate } from '../helpers/synth';
 import { synthWebServer } from './helpers';
 
@@ -142,5 +144,24 @@ describe('cost', () => {
     expect(e.usdPerHour).toBeCloseTo(0.0084 + 0.005 + (8 * 0.08) / 730, 6);
     expect(formatUsdPerHour(e.usdPerHour)).toBe('$0.0143/h');
     expect(e.usdPerHour).toBeLessThanOrEqual(0.015);
+  });
+
+  test("the README's lab row and the guide's cost section show the figure labs cost prints", () => {
+    const figure = formatUsdPerHour(estimateStack('WebServerLabStack', lab.json as never).usdPerHour);
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| `WebServerLabStack` |'))!;
+    expect(row.split(' | ')[3].slice(0, figure.length)).toBe(figure);
+    const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'web-server', 'README.md'), 'utf8');
+    const perHour = figure.replace('/h', ' per hour');
+    expect(guide).toContain(`\n${perHour} at defaults (\`npx labs cost WebServerLabStack\`)`);
+    expect(guide).toContain(`the\nserver costs ${perHour} whether or not anyone visits`);
+  });
+});
+
+describe('guide', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'web-server', 'README.md'), 'utf8');
+
+  test('the install command a bare student runs is the one the bootstrap runs', () => {
+    expect(guide).toContain(`sudo dnf install -y ${LAMP_PACKAGES.join(' ')}\n`);
   });
 });

@@ -2,7 +2,10 @@
  * WebServerLabStack with every option that changes its template: HTTPS, SSH from one address, an x86 type,
  * and a stackSuffix (which the comparison command carries to the static-site stack). One synth for the file.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { estimateStack } from '../../lib/cli/cost/estimate';
+import { formatUsdPerHour } from '../../lib/cli/pricing';
 import { normalizedTemplate } from '../helpers/synth';
 import { synthWebServer } from './helpers';
 
@@ -47,4 +50,19 @@ test('outputs: the HTTPS URL, the SSH command, and a comparison with the static 
 
 test('cost: t3.micro $0.0104/h instead of t4g.micro; HTTPS and SSH cost nothing more', () => {
   expect(estimateStack('WebServerLabStack-alice', lab.json as never).usdPerHour).toBeCloseTo(0.0104 + 0.005 + (8 * 0.08) / 730, 6);
+});
+
+test("the guide's t3.micro figure is what labs cost prints for it", () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'web-server', 'README.md'), 'utf8');
+  const figure = formatUsdPerHour(estimateStack('WebServerLabStack-alice', lab.json as never).usdPerHour);
+  expect(guide).toContain(`\`-c webServerInstanceType=t3.micro\` costs ${figure}.`);
+});
+
+test('the guide names only outputs the stack has (with every option, so every output exists)', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'lib', 'web-server', 'README.md'), 'utf8');
+  const read = [...guide.matchAll(/\$\(out (\w+)/g)].map((m) => m[1]);
+  const quoted = [...guide.matchAll(/`([A-Z][A-Za-z]+)` output/g)].map((m) => m[1]);
+  expect(read).toEqual(expect.arrayContaining(['SiteUrl', 'PhpPageUrl', 'ServerSession', 'HttpsSiteUrl']));
+  expect(quoted).toEqual(expect.arrayContaining(['ServerSsh', 'CompareCommand', 'DestroyCommand']));
+  expect([...read, ...quoted].filter((name) => !(name in outputs))).toEqual([]);
 });

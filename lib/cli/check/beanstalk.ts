@@ -9,8 +9,10 @@
  */
 import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeEnvironmentsCommand, EnvironmentDescription } from '@aws-sdk/client-elastic-beanstalk';
+import { errorMessage, toCliError } from '../aws/errors';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
+import { attempt } from './util';
 
 export const CHECK_NAMES = {
   environment: 'environment is Green and Ready',
@@ -19,7 +21,12 @@ export const CHECK_NAMES = {
   duplicate: 'a duplicate sign-up is refused',
 } as const;
 
-/** While an environment is in one of these states, the check waits for it (a deploy is finishing). */
+/**
+ * While an environment is in one of these states, the check waits for it (a deploy is finishing): the
+ * statuses an environment passes through before it is Ready (and may be acted on). Health is Green when
+ * it is healthy and fully functional, Grey while it launches or updates
+ * (https://docs.aws.amazon.com/elasticbeanstalk/latest/api/API_EnvironmentDescription.html).
+ */
 const TRANSIENT = new Set(['Launching', 'Updating']);
 const POLL_MS = 15_000;
 const MAX_POLLS = 12; // three minutes
@@ -44,7 +51,7 @@ export const BEANSTALK_CHECKS: LabChecks = {
     const environmentName = stack.outputs.EnvironmentName;
     const url = stack.outputs.EnvironmentUrl;
     const table = stack.outputs.SignupTableName;
-    const results: CheckResult[] = [await checkEnvironment(context, environmentName)];
+    const results: CheckResult[] = [await attempt(CHECK_NAMES.environment, () => checkEnvironment(context, environmentName))];
 
     if (!url) {
       const why = `the stack has no EnvironmentUrl output (deployed from an older version?); redeploy it`;
@@ -55,7 +62,13 @@ export const BEANSTALK_CHECKS: LabChecks = {
       const why = 'the stack has no SignupTableName output; redeploy it';
       return [...results, result(CHECK_NAMES.signup, 'FAIL', why), result(CHECK_NAMES.duplicate, 'SKIP', why)];
     }
-    results.push(...(await checkSignups(context, url, table)));
+    // An unexpected AWS error (say, reading the table) is the sign-up check's FAIL; access denied stops the command.
+    const signups = await checkSignups(context, url, table).catch((err) => {
+      const setup = toCliError(err);
+      if (setup) throw setup;
+      return [result(CHECK_NAMES.signup, 'FAIL', errorMessage(err)), result(CHECK_NAMES.duplicate, 'SKIP', 'the first sign-up did not succeed')];
+    });
+    results.push(...signups);
     return results;
   },
 };
@@ -129,7 +142,11 @@ async function checkSignups(context: CheckContext, url: string, table: string): 
           : result(CHECK_NAMES.duplicate, 'FAIL', `the same address again answered ${second.status}, not 409: duplicates are not refused`);
     return [signup, duplicate];
   } finally {
-    // Removed pass or fail; a failure here is the command's to report (it throws).
-    await context.session.dynamoDb.send(new DeleteItemCommand({ TableName: table, Key: key }));
+    // Removed pass or fail. If that fails, the results still print, and a line says what is left to delete.
+    await context.session.dynamoDb.send(new DeleteItemCommand({ TableName: table, Key: key })).catch((err) => {
+      context.progress(
+        `Could not delete the test sign-up ${email} from ${table} (${errorMessage(err)}): aws dynamodb delete-item --table-name ${table} --key '${JSON.stringify(key)}'`,
+      );
+    });
   }
 }

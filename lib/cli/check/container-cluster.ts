@@ -219,8 +219,17 @@ export function placement(stdout: string, orchestrator: ClusterShape['orchestrat
   return { running, byNode };
 }
 
-function spreadResult(run: ScriptRun, shape: ClusterShape, workerNames: ReadonlySet<string>, replicas: number, what: string): CheckResult {
-  if (run.status !== 'Success') return scriptFailed(SPREAD, run, shape);
+/** How to remove the test workload by hand, for a run that may have ended before its trap did. */
+export function removalHint(name: string, orchestrator: ClusterShape['orchestrator']): string {
+  return `If ${name} is left, remove it on the control plane: ${orchestrator === 'kubernetes' ? `kubectl delete deployment ${name}` : `docker service rm ${name}`}`;
+}
+
+function spreadResult(run: ScriptRun, shape: ClusterShape, workerNames: ReadonlySet<string>, replicas: number, what: string, name: string): CheckResult {
+  // A script SSM stopped (TimedOut, Cancelled) may not have reached its trap: say how to remove the workload.
+  if (run.status !== 'Success') {
+    const failed = scriptFailed(SPREAD, run, shape);
+    return fail(SPREAD, `${failed.detail} ${removalHint(name, shape.orchestrator)}`);
+  }
   const { running, byNode } = placement(run.stdout, shape.orchestrator);
   const where = [...byNode].map(([n, c]) => `${n}: ${c}`).join(', ') || 'nowhere';
   const onWorkers = [...byNode.keys()].filter((n) => workerNames.has(n));
@@ -276,11 +285,11 @@ export const containerClusterChecks: LabChecks = {
     const spread = await attempt(SPREAD, async () => {
       try {
         const script = k8s ? kubernetesSpreadScript(name, replicas) : swarmSpreadScript(name, replicas);
-        return spreadResult(await run(script, 'test workload'), shape, workerNames, replicas, `${k8s ? 'Deployment' : 'service'} ${name}`);
+        return spreadResult(await run(script, 'test workload'), shape, workerNames, replicas, `${k8s ? 'Deployment' : 'service'} ${name}`, name);
       } catch (err) {
         const setup = toCliError(err);
-      if (setup) throw setup;
-        return fail(SPREAD, `${errorMessage(err)}. If ${name} is left, remove it on the control plane: ${k8s ? `kubectl delete deployment ${name}` : `docker service rm ${name}`}`);
+        if (setup) throw setup;
+        return fail(SPREAD, `${errorMessage(err)}. ${removalHint(name, shape.orchestrator)}`);
       }
     });
     return [nodes, dns, spread];

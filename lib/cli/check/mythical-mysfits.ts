@@ -15,7 +15,7 @@ import {
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { errorMessage, toCliError } from '../aws/errors';
+import { errorMessage } from '../aws/errors';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
 import { attempt, fail, HTTP_TIMEOUT_MS, pass, skip } from './util';
@@ -58,13 +58,23 @@ function temporaryPassword(): string {
   return `Lc-${randomBytes(12).toString('base64url')}a9Z!`;
 }
 
-async function checkSite(ctx: CheckContext, siteUrl: string): Promise<CheckResult> {
+async function checkSite(ctx: CheckContext, outputs: Readonly<Record<string, string>>): Promise<CheckResult> {
+  const siteUrl = outputs.SiteUrl;
   try {
     const res = await http(ctx, siteUrl);
     if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed?`);
-    const config = await readJson(await http(ctx, join(siteUrl, 'config.json')));
-    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${join(siteUrl, 'config.json')} has no apiUrl: redeploy the stack so the site gets its configuration`);
-    return pass(NAMES.site, `${siteUrl} and its config.json answer 200`);
+    const configUrl = join(siteUrl, 'config.json');
+    const config = await readJson(await http(ctx, configUrl));
+    if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${configUrl} has no apiUrl: redeploy the stack so the site gets its configuration`);
+    // The site must call this stack's API and sign in to this stack's pool (the stack writes both into config.json).
+    const slash = (url: string) => url.replace(/\/*$/, '/');
+    const wrong = [
+      ...(slash(config.apiUrl) !== slash(outputs.ApiUrl) ? [`apiUrl ${config.apiUrl} (the stack's ApiUrl is ${outputs.ApiUrl})`] : []),
+      ...(config.userPoolId !== outputs.UserPoolId ? [`userPoolId ${config.userPoolId} (the stack's is ${outputs.UserPoolId})`] : []),
+      ...(config.userPoolClientId !== outputs.UserPoolClientId ? [`userPoolClientId ${config.userPoolClientId} (the stack's is ${outputs.UserPoolClientId})`] : []),
+    ];
+    if (wrong.length) return fail(NAMES.site, `${configUrl} is another deployment's: ${wrong.join('; ')}. Redeploy the stack, then invalidate the distribution's cache.`);
+    return pass(NAMES.site, `${siteUrl} answers 200, and its config.json names this stack's API and user pool`);
   } catch (err) {
     return fail(NAMES.site, `${siteUrl} could not be reached (${(err as Error).message})`);
   }
@@ -134,23 +144,12 @@ async function checkSignedInLike(ctx: CheckContext, outputs: Readonly<Record<str
     if (likedBody?.likes !== likesBefore + 1) return fail(NAMES.like, `POST like answered 200 but the mysfit has ${likedBody?.likes} likes, expected ${likesBefore + 1}`);
     return pass(NAMES.like, `a temporary user liked the mysfit (${likesBefore} -> ${likesBefore + 1}) and took the like back`);
   } finally {
-    if (created) await deleteUser(ctx, poolId, username);
-  }
-}
-
-/**
- * Deletes the check's temporary user. If that fails, the error says which user is left and how to delete it
- * (missing credentials or access denied are thrown on as they are, for the command to print as one line).
- */
-async function deleteUser(ctx: CheckContext, poolId: string, username: string): Promise<void> {
-  try {
-    await ctx.session.cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username }));
-  } catch (err) {
-    if (toCliError(err)) throw err;
-    throw new Error(
-      `the temporary user ${username} could not be deleted (${errorMessage(err)}): ` +
-        `delete it with aws cognito-idp admin-delete-user --user-pool-id ${poolId} --username ${username}`,
-    );
+    // If the delete fails, the like's result still stands; a line names the user left and how to delete it.
+    if (created) {
+      await cognito.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: username })).catch((err) => {
+        ctx.progress(`Could not delete the temporary user ${username} (${errorMessage(err)}): aws cognito-idp admin-delete-user --user-pool-id ${poolId} --username ${username}`);
+      });
+    }
   }
 }
 
@@ -237,7 +236,7 @@ export const MYTHICAL_MYSFITS_CHECKS: LabChecks = {
       const why = `the stack has no ${missing.join(', ')} output: it is not (fully) deployed, or from an older version; redeploy it`;
       return Object.values(NAMES).map((name) => fail(name, why));
     }
-    const results: CheckResult[] = [await checkSite(ctx, outputs.SiteUrl)];
+    const results: CheckResult[] = [await checkSite(ctx, outputs)];
     const list = await checkList(ctx, outputs.ApiUrl);
     results.push(list.result);
     if (!list.firstId) {

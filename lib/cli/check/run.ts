@@ -7,7 +7,7 @@ import { table } from '../format';
 import { LabStack } from '../inventory/stacks';
 import { checksFor } from './index';
 import { CheckContext, CheckOptions, CheckResult } from './types';
-import { fail, skip } from './util';
+import { fail } from './util';
 
 /** Everything a check reaches outside the process with besides the session: injected by tests. */
 export type CheckDeps = Omit<CheckContext, 'stack' | 'session' | 'options'>;
@@ -22,7 +22,13 @@ export function liveDeps(progress: (line: string) => void): CheckDeps {
   };
 }
 
-/** One stack's checks. `ok` is false when any check failed (a SKIP does not fail). */
+/**
+ * One stack's checks. `ok` is false when any check failed. A SKIP does not fail, because a lab's checks skip
+ * only what does not apply to the deployed configuration (Swarm has no CoreDNS) or what could not run after
+ * a check it needs failed (that FAIL is in the same report); see `CheckStatus`. What would let a SKIP hide
+ * a lab nobody proved works is a FAIL here instead: a lab with no checks in this version of labs (under
+ * `--all`), or a run in which every check skipped.
+ */
 export interface StackReport {
   readonly stack: string;
   readonly lab: string;
@@ -44,7 +50,9 @@ export async function runLabChecks(session: AwsSession, stack: LabStack, deps: C
     plan,
     checks: results,
   });
-  if (!checks) return report([], [skip('lab has checks', `the ${stack.lab} lab has no checks in this version of labs.`)]);
+  if (!checks) {
+    return report([], [fail(LAB_HAS_CHECKS, `the ${stack.lab} lab has no checks in this version of labs, so nothing shows it works: update labs (git pull) and run it again.`)]);
+  }
   const plan = checks.plan(stack);
   // --watch is meant to run while the stack is redeployed (UPDATE_IN_PROGRESS): it only counts answers.
   if (!READY_STATUSES.has(stack.status) && !(options.watch && checks.watches)) {
@@ -52,8 +60,17 @@ export async function runLabChecks(session: AwsSession, stack: LabStack, deps: C
       fail('stack is deployed', `${stack.name} is ${stack.status}${stack.statusReason ? ` (${stack.statusReason})` : ''}: wait for the deploy to finish, or redeploy it.`),
     ]);
   }
-  return report(plan, await checks.run({ ...deps, stack, session, options }));
+  const results = await checks.run({ ...deps, stack, session, options });
+  if (results.every((r) => r.status === 'SKIP')) {
+    return report(plan, [...results, fail(SOMETHING_PROVEN, 'every check was skipped, so nothing shows this lab works (the SKIP lines say why).')]);
+  }
+  return report(plan, results);
 }
+
+/** The FAIL of a lab stack that this version of labs cannot check. */
+export const LAB_HAS_CHECKS = 'lab has checks';
+/** The FAIL added when a lab's checks all skipped: exit 0 needs at least one PASS. */
+export const SOMETHING_PROVEN = 'at least one check ran';
 
 /** `PASS  name: detail`, one line per check, with the plan lines first. */
 export function renderReport(report: StackReport): string[] {

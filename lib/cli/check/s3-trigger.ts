@@ -9,7 +9,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PNG } from 'pngjs';
-import { isError } from '../aws/errors';
+import { errorMessage, isError, toCliError } from '../aws/errors';
 import { LabStack } from '../inventory/stacks';
 import { CheckContext, CheckResult, LabChecks } from './types';
 
@@ -90,9 +90,11 @@ export const s3TriggerChecks: LabChecks = {
     try {
       await s3.send(new PutObjectCommand({ Bucket: o.upload, Key: key, Body: checkImage(), ContentType: 'image/png' }));
     } catch (err) {
-      if (!isError(err, ['NoSuchBucket'])) throw err;
+      // What stops every check (no credentials, access denied) goes to the command; any other error is a FAIL.
+      const setup = toCliError(err);
+      if (setup) throw setup;
       return [
-        { name: NAMES.appears, status: 'FAIL', detail: gone(o.upload) },
+        { name: NAMES.appears, status: 'FAIL', detail: isError(err, ['NoSuchBucket']) ? gone(o.upload) : `could not upload s3://${o.upload}/${key}: ${errorMessage(err)}` },
         { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },
         { name: NAMES.cleanup, status: 'SKIP', detail: 'nothing was uploaded' },
       ];
@@ -100,19 +102,32 @@ export const s3TriggerChecks: LabChecks = {
     try {
       let thumbnail: Uint8Array | undefined;
       let thumbnailBucketGone = false;
-      for (let attempt = 1; attempt <= THUMBNAIL_POLL.attempts && !thumbnail && !thumbnailBucketGone; attempt++) {
+      let readError: string | undefined;
+      for (let attempt = 1; attempt <= THUMBNAIL_POLL.attempts && !thumbnail && !thumbnailBucketGone && !readError; attempt++) {
         await sleep(THUMBNAIL_POLL.intervalMs);
         try {
           const object = await s3.send(new GetObjectCommand({ Bucket: o.thumbnails, Key: thumbnailKey }));
           thumbnail = await object.Body!.transformToByteArray();
         } catch (err) {
+          // A thumbnail not written yet is NoSuchKey only to a caller with s3:ListBucket on the bucket; without
+          // it S3 answers 403 AccessDenied, which stops the command (the README lists s3:ListBucket for this)
+          // (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions).
           thumbnailBucketGone = isError(err, ['NoSuchBucket']);
-          if (!thumbnailBucketGone && !isError(err, ['NoSuchKey'])) throw err;
+          if (!thumbnailBucketGone && !isError(err, ['NoSuchKey'])) {
+            const setup = toCliError(err);
+            if (setup) throw setup;
+            readError = errorMessage(err);
+          }
           if (attempt % 5 === 0) progress(`No s3://${o.thumbnails}/${thumbnailKey} yet (${(attempt * THUMBNAIL_POLL.intervalMs) / 1000} s)`);
         }
       }
       const waited = `${(THUMBNAIL_POLL.intervalMs * THUMBNAIL_POLL.attempts) / 1000} s`;
-      if (thumbnailBucketGone) {
+      if (readError) {
+        results.push(
+          { name: NAMES.appears, status: 'FAIL', detail: `could not read s3://${o.thumbnails}/${thumbnailKey}: ${readError}` },
+          { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },
+        );
+      } else if (thumbnailBucketGone) {
         results.push(
           { name: NAMES.appears, status: 'FAIL', detail: gone(o.thumbnails) },
           { name: NAMES.width, status: 'SKIP', detail: 'no thumbnail to measure' },

@@ -9,7 +9,13 @@
 import { AwsSession } from '../aws/session';
 import { LabStack } from '../inventory/stacks';
 
-/** `PASS`: the exercise works here. `FAIL`: it does not (or cannot be shown to). `SKIP`: not applicable now. */
+/**
+ * `PASS`: the exercise works here. `FAIL`: it does not (or cannot be shown to). `SKIP`, which does not fail
+ * the command, is allowed for two reasons only: the check does not apply to the deployed configuration
+ * (Swarm mode has no CoreDNS), or it could not run because a check it needs failed in the same run (so the
+ * run already fails). A check that cannot tell whether the lab works (no answer, a step not finished yet,
+ * a missing output) is a `FAIL` with what to do, never a `SKIP`: graders read exit 0 as "this lab works".
+ */
 export type CheckStatus = 'PASS' | 'FAIL' | 'SKIP';
 
 /** The outcome of one check. */
@@ -74,7 +80,9 @@ export interface LabChecks {
   /**
    * Runs every check and returns one result each, in a fixed order. A broken lab is a `FAIL` result, never
    * a thrown error; throw only for what stops every check (no credentials, access denied), which the
-   * command reports as one line like the other commands. Whatever a check wrote is removed, pass or fail.
+   * command reports as one line like the other commands. Whatever a check wrote is removed, pass or fail;
+   * what cannot be (the Mythical Mysfits test click, inside an object Firehose shares with other clicks) is
+   * named in the plan with why it stays, and what could not be removed is printed with how to remove it.
    */
   run(context: CheckContext): Promise<readonly CheckResult[]>;
 }

@@ -54,10 +54,19 @@ export interface SiteResult {
   readonly price: { readonly idleUsdPerHour: number | null; readonly perMillionRequests: RequestPrice };
 }
 
-/** A whole number of at least 1, or a usage error naming the option and the value. */
-function positiveWholeNumber(what: string) {
+/**
+ * The most each option takes: more connections than a laptop opens sockets for, or times past Node's timer
+ * limit (about 24.8 days, beyond which a timer fires at once: https://nodejs.org/api/timers.html#settimeoutcallback-delay-args),
+ * would give a run that ends at once or never, not a measurement.
+ */
+export const COMPARE_LIMITS = { connections: 1000, durationSeconds: 3600, requests: 10_000_000, timeoutSeconds: 600 } as const;
+
+/** A whole number from 1 to `max`, or a usage error naming the option and the value. */
+function positiveWholeNumber(what: string, max: number) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`"${value}" is not allowed: ${what} must be a whole number of at least 1.`);
+    if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || Number(value) > max) {
+      throw new InvalidArgumentError(`"${value}" is not allowed: ${what} must be a whole number from 1 to ${max}.`);
+    }
     return Number(value);
   };
 }
@@ -76,10 +85,10 @@ export function registerCompare(program: Command): void {
       .argument('[url-a]', 'the first site (http:// or https://)')
       .argument('[url-b]', 'the second site')
       .option('--stacks <stack...>', 'compare two lab stacks by their SiteUrl outputs, e.g. --stacks StaticSiteLabStack WebServerLabStack')
-      .option('-c, --connections <n>', 'concurrent connections', positiveWholeNumber('--connections'), COMPARE_DEFAULTS.connections)
-      .option('-d, --duration <seconds>', 'seconds to load each site', positiveWholeNumber('--duration'), COMPARE_DEFAULTS.durationSeconds)
-      .addOption(new Option('-n, --requests <count>', 'requests per site in all, instead of a duration').argParser(positiveWholeNumber('--requests')).conflicts('duration'))
-      .option('--timeout <seconds>', 'seconds after which a request counts as an error', positiveWholeNumber('--timeout'), COMPARE_DEFAULTS.timeoutSeconds)
+      .option('-c, --connections <n>', 'concurrent connections', positiveWholeNumber('--connections', COMPARE_LIMITS.connections), COMPARE_DEFAULTS.connections)
+      .option('-d, --duration <seconds>', 'seconds to load each site', positiveWholeNumber('--duration', COMPARE_LIMITS.durationSeconds), COMPARE_DEFAULTS.durationSeconds)
+      .addOption(new Option('-n, --requests <count>', 'requests per site in all, instead of a duration').argParser(positiveWholeNumber('--requests', COMPARE_LIMITS.requests)).conflicts('duration'))
+      .option('--timeout <seconds>', 'seconds after which a request counts as an error', positiveWholeNumber('--timeout', COMPARE_LIMITS.timeoutSeconds), COMPARE_DEFAULTS.timeoutSeconds)
       .option('--json', 'print the results as JSON'),
   ).action(async (urlA: string | undefined, urlB: string | undefined, options: CompareOptions) => {
     const sites = options.stacks ? await sitesFromStacks(options, urlA) : sitesFromUrls(urlA, urlB);
@@ -90,10 +99,18 @@ export function registerCompare(program: Command): void {
       io.err(`Loading ${site.label} ${site.url} (${options.connections} connections, ${options.requests ? `${options.requests} requests` : `${options.duration} s`})...`);
       results.push(toResult(site, await measure(site.url.toString(), load)));
     }
-    const failed = results.find((r) => r.requests > 0 && r.errors === r.requests);
+    // A side with no 2xx answer has no latency to compare (autocannon records 2xx latencies only), and one whose
+    // connections all failed after the probe has no answers at all: either would come out "faster" at 0 ms.
+    const failed = results.find((r) => r.requests - r.non2xx <= 0);
     if (options.json) io.out(JSON.stringify({ load, results }, null, 2));
     else io.out(formatComparison(results));
-    if (failed) throw new CliError(`every request to ${failed.label} ${failed.url} failed (${failed.non2xx} non-2xx answers, ${failed.timeouts} timeouts): no comparison.`, EXIT.incomplete);
+    if (failed) {
+      const connectionErrors = failed.errors - failed.non2xx;
+      throw new CliError(
+        `no request to ${failed.label} ${failed.url} succeeded (${failed.non2xx} non-2xx answers, ${connectionErrors} connection errors of which ${failed.timeouts} timeouts): no comparison.`,
+        EXIT.incomplete,
+      );
+    }
   });
 }
 

@@ -63,8 +63,8 @@ export function minutesSeconds(seconds: number): string {
 }
 
 /**
- * Deploys the lab through the CDK CLI, runs its checks, destroys it (also after a failed deploy, unless
- * `keep`), lists what it left, and returns the figures. Refuses a stack that already exists: a trial
+ * Deploys the lab through the CDK CLI, runs its checks, destroys it (unless `keep`; a failed deploy is
+ * destroyed even then), lists what it left, and returns the figures. Refuses a stack that already exists: a trial
  * destroys what it deploys, and must never take down someone's lab.
  */
 export async function runTrial(base: string, options: TrialOptions, deps: TrialDeps): Promise<TrialSummary> {
@@ -84,8 +84,9 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   const cArgs = context.flatMap((c) => ['-c', c]);
 
   const started = deps.clock();
-  io.err(`Deploying ${name}: npx cdk deploy ${base} ${cArgs.join(' ')} --require-approval never`);
-  const deployOk = (await deps.cdk(['deploy', name, '--require-approval', 'never', '--no-notices', ...cArgs])) === 0;
+  const deployArgs = ['deploy', name, '--require-approval', 'never', '--no-notices', ...cArgs];
+  io.err(`Deploying ${name}: npx cdk ${deployArgs.join(' ')}`);
+  const deployOk = (await deps.cdk(deployArgs)) === 0;
   const deployed = deps.clock();
 
   // Whatever happens in the checks, the lab is destroyed: an error there (access denied, say) is a failed check.
@@ -101,10 +102,13 @@ export async function runTrial(base: string, options: TrialOptions, deps: TrialD
   let destroy: TrialSummary['destroy'];
   let leftovers: string[] | undefined;
   let ended = deps.clock();
-  if (!options.keep) {
-    io.err(`Destroying ${name}: npx cdk destroy ${name} --force`);
+  // --keep keeps a lab that deployed; a failed deploy has nothing worth keeping (a stack that failed to create
+  // can only be deleted), so it is destroyed and searched for leftovers all the same.
+  if (!options.keep || !deployOk) {
+    const destroyArgs = ['destroy', name, '--force', '--no-notices', ...cArgs];
+    io.err(`Destroying ${name}: npx cdk ${destroyArgs.join(' ')}`);
     const destroyStart = deps.clock();
-    const destroyOk = (await deps.cdk(['destroy', name, '--force', '--no-notices', ...cArgs])) === 0;
+    const destroyOk = (await deps.cdk(destroyArgs)) === 0;
     ended = deps.clock();
     destroy = { ok: destroyOk, seconds: (ended - destroyStart) / 1000 };
     leftovers = await deps.leftovers(name).catch((err) => [`could not look for leftovers: ${errorMessage(err)}; run npx labs status`]);
@@ -201,7 +205,7 @@ export function registerTrial(program: Command): void {
             "leftovers and the trial's cost from the lab's hourly estimate. Refuses a stack that already exists.",
         )
         .argument('<stack>', 'the lab stack, e.g. StaticSiteLabStack (with -c stackSuffix=x, StaticSiteLabStack-x is deployed)')
-        .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search)'),
+        .option('--keep', 'leave the lab deployed after the checks (no destroy, no leftover search); a failed deploy is destroyed all the same'),
       'a setting for the deploy',
     ),
   ).action(async (stack: string, options: TrialOptions) => {

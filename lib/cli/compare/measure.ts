@@ -32,8 +32,9 @@ export interface Measurement {
   readonly errors: number;
   readonly timeouts: number;
   readonly non2xx: number;
-  /** Every byte read (headers and bodies). */
+  /** Bytes read (headers and bodies) of the 2xx answers: autocannon counts no others. */
   readonly bytes: number;
+  /** `bytes` per 2xx answer: what one served page weighs. */
   readonly bytesPerRequest: number;
   readonly elapsedSeconds: number;
 }
@@ -84,7 +85,10 @@ export async function measure(url: string, options: LoadOptions): Promise<Measur
   });
   const requests = result.requests.total;
   const elapsedSeconds = Math.max((result.finish.getTime() - result.start.getTime()) / 1000, 1e-3);
+  // autocannon adds a response's bytes to the throughput only for 2xx answers (lib/run.js, unless
+  // includeErrorStats), so they are divided by the 2xx answers, not by every answer.
   const bytes = result.throughput.total;
+  const answered2xx = requests - result.non2xx;
   return {
     url,
     requests,
@@ -94,7 +98,7 @@ export async function measure(url: string, options: LoadOptions): Promise<Measur
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     bytes,
-    bytesPerRequest: requests > 0 ? bytes / requests : 0,
+    bytesPerRequest: answered2xx > 0 ? bytes / answered2xx : 0,
     elapsedSeconds,
   };
 }

@@ -8,8 +8,9 @@
 # CloudFormation: the deploy returns when the server answers. Any failure signals FAILURE with the step that
 # failed. With webServerSetup=bare it only copies the lab's files to ~ec2-user/lab-files and signals.
 #
-# lib/web-server/web-server-user-data.ts renders it: every __NAME__ placeholder is replaced (a test fails if
-# one is left) and comment-only lines are dropped. The tests run it in bash with every command it calls
+# renderWebServerScript (lib/web-server/web-server-lab-stack.ts, through lib/shared/user-data-script.ts)
+# renders it: every __NAME__ placeholder is replaced (a test fails if one is left) and comment-only lines are
+# dropped. The tests run it in bash with every command it calls
 # replaced by a stub (test/web-server/bootstrap-script.test.ts).
 
 # shellcheck disable=SC2034 # some are read only in one mode
@@ -107,7 +108,7 @@ copy_lab_files() {
   for name in site app; do
     url=$SITE_S3_URL
     [[ $name == app ]] && url=$APP_S3_URL
-    aws s3 cp --region "$AWS_REGION" --only-show-errors "$url" "/tmp/$name.zip"
+    with_timeout aws s3 cp --region "$AWS_REGION" --only-show-errors "$url" "/tmp/$name.zip"
     install -d -o ec2-user -g ec2-user "$LAB_FILES_DIR/$name"
     unzip -q -o "/tmp/$name.zip" -d "$LAB_FILES_DIR/$name"
   done
@@ -150,7 +151,8 @@ publish_site() {
 
 # mysql_secure_installation, without its questions: MariaDB 10.5's root already logs in only through the
 # unix socket (sudo mysql), so no root password is set; the anonymous users, remote root logins and the test
-# database are removed. https://mariadb.com/kb/en/mysql_secure_installation/
+# database are removed. https://mariadb.com/kb/en/mysql_secure_installation/ (root@localhost by unix_socket
+# from 10.4 on, with an invalid password: https://mariadb.com/kb/en/authentication-from-mariadb-104/)
 secure_mariadb() {
   step 'secure MariaDB as mysql_secure_installation would'
   mysql --protocol=socket -u root <<'SQL'

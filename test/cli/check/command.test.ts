@@ -6,6 +6,8 @@ import { LAB_CHECKS } from '../../../lib/cli/check';
 import { checkCommand, parseSeconds, stackNameFor } from '../../../lib/cli/commands/check';
 import { liveTrialDeps, minutesSeconds, renderTrial, runTrial, TrialDeps, trialExit } from '../../../lib/cli/commands/trial';
 import { CheckDeps, StackReport } from '../../../lib/cli/check/run';
+import { staticSiteChecks } from '../../../lib/cli/check/static-site';
+import { skip } from '../../../lib/cli/check/util';
 import { CliError } from '../../../lib/cli/errors';
 import { EXIT } from '../../../lib/cli/exit-codes';
 import { io } from '../../../lib/cli/io';
@@ -83,6 +85,13 @@ test('--stack-suffix checks one student\'s copy; --json prints one document for 
   expect(doc).toMatchObject({ region: 'us-east-1', ok: true, stacks: [{ stack: 'StaticSiteLabStack-alice', lab: 'static-site', ok: true }] });
   expect(doc.stacks[0].checks).toHaveLength(3);
   expect(stackNameFor('StaticSiteLabStack-alice', 'alice')).toBe('StaticSiteLabStack-alice');
+
+  // With --all, --stack-suffix keeps that student's copies only; a suffix with no copies is one line.
+  out = [];
+  await checkCommand(aws([STATIC, STATIC_ALICE]).session, undefined, { all: true, stackSuffix: 'alice', json: true }, deps());
+  expect(JSON.parse(out.join('\n')).stacks.map((r: StackReport) => r.stack)).toEqual(['StaticSiteLabStack-alice']);
+  const none = await checkCommand(aws([STATIC, STATIC_ALICE]).session, undefined, { all: true, stackSuffix: 'bob' }, deps()).catch((e) => e);
+  expect(none).toMatchObject({ exitCode: EXIT.notFound, message: 'There are no lab stacks with suffix -bob in us-east-1.' });
 });
 
 test('--all prints one table row per lab stack, and a stack mid-deploy fails', async () => {
@@ -97,6 +106,24 @@ test('--all prints one table row per lab stack, and a stack mid-deploy fails', a
     'StaticSiteLabStack  static-site  PASS       3     0     0',
   ]);
   expect(out).toContain('FAIL  HadoopLabStack: stack is deployed: HadoopLabStack is CREATE_IN_PROGRESS: wait for the deploy to finish, or redeploy it.');
+});
+
+test('exit 0 needs every check to pass: a SKIP is only for what does not apply, so a lab nobody proved works fails', async () => {
+  // Under --all, a lab stack this version of labs has no checks for is a FAIL row, not a silent SKIP.
+  const future = cfnStack('QuantumLabStack', 'quantum', {});
+  const err = await checkCommand(aws([future, STATIC]).session, undefined, { all: true, json: true }, deps()).catch((e) => e);
+  expect(err.exitCode).toBe(EXIT.checksFailed);
+  const doc = JSON.parse(out.join('\n'));
+  expect(doc.ok).toBe(false);
+  expect(doc.stacks[0]).toMatchObject({ stack: 'QuantumLabStack', ok: false, checks: [{ name: 'lab has checks', status: 'FAIL' }] });
+  expect(doc.stacks[1]).toMatchObject({ stack: 'StaticSiteLabStack', ok: true });
+
+  // A run in which every check skipped proves nothing: it fails too.
+  out = [];
+  jest.spyOn(staticSiteChecks, 'run').mockResolvedValue([skip('site answers 200 with the deployed page', 'not applicable')]);
+  const skipped = await checkCommand(aws([STATIC]).session, 'StaticSiteLabStack', {}, deps()).catch((e) => e);
+  expect(skipped.exitCode).toBe(EXIT.checksFailed);
+  expect(out).toContain('FAIL  at least one check ran: every check was skipped, so nothing shows this lab works (the SKIP lines say why).');
 });
 
 test('bad input is one line and a non-zero exit', async () => {
@@ -174,7 +201,14 @@ describe('labs trial', () => {
 
   test('deploys through the CDK CLI, checks, destroys, finds no leftovers and prints the figures', async () => {
     const { d, cdkCalls } = fakes();
+    const err: string[] = [];
+    jest.spyOn(io, 'err').mockImplementation((line) => void err.push(line));
     const t = await runTrial('StaticSiteLabStack', options, d);
+    // The commands printed are the ones run, so a user can repeat them (the suffixed stack, every setting).
+    expect(err).toEqual([
+      `Deploying StaticSiteLabStack-trial: npx cdk ${cdkCalls[0].join(' ')}`,
+      `Destroying StaticSiteLabStack-trial: npx cdk ${cdkCalls[1].join(' ')}`,
+    ]);
     expect(cdkCalls).toEqual([
       ['deploy', 'StaticSiteLabStack-trial', '--require-approval', 'never', '--no-notices', '-c', 'stackSuffix=trial', '-c', 'staticSiteHosting=website'],
       ['destroy', 'StaticSiteLabStack-trial', '--force', '--no-notices', '-c', 'stackSuffix=trial', '-c', 'staticSiteHosting=website'],
@@ -196,6 +230,14 @@ describe('labs trial', () => {
     expect(t.checks).toBeUndefined();
     expect(trialExit(t)).toBe(EXIT.incomplete);
     expect(renderTrial(t)).toContain('  checks        not run: the deploy failed');
+    // What the failed deploy left is looked for and reported, with --keep too (there is nothing to keep).
+    for (const keep of [false, true]) {
+      const left = fakes({ deploy: 1, leftovers: ['log group /aws/lambda/x (tagged StaticSiteLabStack-trial)'] });
+      const kept = await runTrial('StaticSiteLabStack', { ...options, keep }, left.d);
+      expect(left.cdkCalls.map((c) => c[0])).toEqual(['deploy', 'destroy']);
+      expect(renderTrial(kept)).toEqual(expect.arrayContaining(['  leftovers     1: run npx labs sweep', '    log group /aws/lambda/x (tagged StaticSiteLabStack-trial)']));
+      expect(trialExit(kept)).toBe(EXIT.incomplete);
+    }
   });
 
   test('failed checks, a failed destroy and leftovers set the exit status', async () => {

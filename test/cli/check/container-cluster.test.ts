@@ -108,6 +108,17 @@ test('a command that fails on the instance is a FAIL with its status', async () 
   expect(results[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/ended Failed: The connection to the server/) });
 });
 
+test('a test workload that SSM stopped (it may not have reached its trap) fails with how to remove it by hand', async () => {
+  const stopped = ssm((script) => {
+    if (script.includes('get nodes')) return { stdout: NODES_OK };
+    if (script.includes('k8s-app=kube-dns')) return { stdout: DNS_OK };
+    return { status: 'TimedOut', stdout: '' };
+  });
+  const results = await run(stopped);
+  const name = /deployment\/(labs-check-[0-9a-f]+)/.exec(stopped.scripts()[2])![1];
+  expect(results[2]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(new RegExp(`ended TimedOut: .* If ${name} is left, remove it on the control plane: kubectl delete deployment ${name}$`)) });
+});
+
 test('Swarm: docker node ls and a service on the workers; no CoreDNS', async () => {
   const fake = ssm((script) => {
     if (script.includes('docker node ls')) return { stdout: 'cp-host Ready Leader\nworker-a Ready\nworker-b Ready\n' };
