@@ -74,7 +74,9 @@ export class Clickstream extends Construct {
     const logStream = new logs.LogStream(this, 'DeliveryLogStream', { logGroup: this.logGroup, removalPolicy: RemovalPolicy.DESTROY });
 
     this.role = new iam.Role(this, 'DeliveryRole', {
-      // The documented trust policy: Firehose, with the account as external id.
+      // The documented trust policy: Firehose, with the account as external id (the condition Firehose's
+      // documentation gives for the role it assumes).
+      // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#firehose-assume-role
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com', { conditions: { StringEquals: { 'sts:ExternalId': Aws.ACCOUNT_ID } } }),
       description: 'Firehose delivers clicks: writes the clickstream bucket, calls the processor, logs its errors.',
     });
@@ -84,8 +86,13 @@ export class Clickstream extends Construct {
         resources: [this.bucket.bucketArn, this.bucket.arnForObjects('*')],
       }),
     );
+    // The documented policy names the function with its version (`function-name:function-version`), and Lambda
+    // authorizes a call that names a version only against a policy that names it too: the function as the
+    // stream names it (unqualified) and its $LATEST version, nothing else.
+    // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3
+    const processorArn = this.processor.function.functionArn;
     this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [this.processor.function.functionArn] }),
+      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [processorArn, `${processorArn}:$LATEST`] }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({

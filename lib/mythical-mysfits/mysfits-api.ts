@@ -45,7 +45,9 @@ export interface MysfitsApiProps {
  * - CORS for the site's origin only, API Gateway's own errors included; throttling.
  *
  * No execution or access logging: both need the account-wide API Gateway CloudWatch role, which is not
- * this lab's to create or delete, and execution logs go to a log group API Gateway creates outside the stack.
+ * this lab's to create or delete, and execution logs go to a log group API Gateway creates outside the stack
+ * (`API-Gateway-Execution-Logs_{rest-api-id}/{stage_name}`). So API Gateway writes no log group at all.
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
  */
 export class MysfitsApi extends Construct {
   public readonly api: apigateway.RestApi;
@@ -121,8 +123,12 @@ export class MysfitsApi extends Construct {
     one.addResource('adopt').addMethod('POST', service('POST', '/mysfits/{mysfitId}/adopt', true), idParameter);
 
     // --- Clicks, straight into Firehose --------------------------------------------------------------------
-    // API Gateway's integration role: the documented trust policy names the service alone.
-    // https://docs.aws.amazon.com/apigateway/latest/developerguide/integration-request-basic-setup.html
+    // API Gateway's integration role: the documented trust policy names the service alone, with no
+    // aws:SourceAccount/aws:SourceArn condition. API Gateway does not set aws:SourceAccount when it assumes an
+    // integration's credentials role (reported from a deployed stack, below), so that condition would make
+    // every POST /clicks a 500; the role's one permission (PutRecord on this stream) is the safeguard.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/permissions.html
+    // https://github.com/aws-solutions-library-samples/accelerated-intelligent-document-processing-on-aws/pull/479
     this.clicksRole = new iam.Role(this, 'ClicksRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway puts each click from POST /clicks into the clickstream Firehose stream; nothing else.',
@@ -209,8 +215,12 @@ export class MysfitsApi extends Construct {
       responseHeaders: cors,
       templates: json('"No such route: the API has /mysfits, /mysfits/{mysfitId}, its /like and /adopt, and POST /clicks."'),
     });
-    this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: cors, templates: json('"$context.error.messageString"') });
-    this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: cors, templates: json('"$context.error.messageString"') });
+    // `$context.error.messageString` is already a quoted JSON string ("The quoted value of
+    // $context.error.message"), so it stands bare, as in AWS's example template; quoted again, the body
+    // would read "error": ""Too Many Requests"", which is not JSON.
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-gateway-responses.responseTemplates.html
+    this.api.addGatewayResponse('Default4xx', { type: apigateway.ResponseType.DEFAULT_4XX, responseHeaders: cors, templates: json('$context.error.messageString') });
+    this.api.addGatewayResponse('Default5xx', { type: apigateway.ResponseType.DEFAULT_5XX, responseHeaders: cors, templates: json('$context.error.messageString') });
 
     Validations.of(this.api.node.defaultChild!).acknowledge({
       id: 'AwsSolutions-APIG2',

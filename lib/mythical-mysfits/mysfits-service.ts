@@ -38,8 +38,14 @@ export interface MysfitsServiceProps {
  *   CloudWatch Logs without a NAT gateway ($0.045/h) or interface endpoints ($0.01/h each). Its security
  *   group admits nothing but the load balancer's security group, on the service port.
  * - The load balancer is internal: API Gateway reaches it through a VPC link (AWS PrivateLink). Its security
- *   group has no inbound rule, and inbound rules are not enforced on PrivateLink traffic, so the VPC link is
- *   the only way in; it may send only to the service's security group, on the service port.
+ *   group has no inbound rule, so nothing inside the VPC can reach it; with "Enforce inbound rules on
+ *   PrivateLink traffic" off (EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: off), the load balancer
+ *   does not evaluate its inbound rules for traffic that comes through PrivateLink, so the VPC link is the
+ *   only way in. API Gateway's own setup steps for a VPC link (V1) to an NLB with security groups say to
+ *   turn that evaluation off; with it on, the empty rule set would refuse the VPC link as well. The load
+ *   balancer may send only to the service's security group, on the service port (health checks are
+ *   subject to outbound rules, not inbound ones).
+ *   https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-nlb-for-vpclink-using-console.html
  *   https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
  */
 export class MysfitsService extends Construct {
@@ -83,6 +89,8 @@ export class MysfitsService extends Construct {
       internetFacing: false,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
       securityGroups: [this.loadBalancerSecurityGroup],
+      // Off, as API Gateway's VPC link (V1) setup requires: the VPC link's traffic skips the (empty) inbound rules.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-nlb-for-vpclink-using-console.html
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: false,
       crossZoneEnabled: false,
     });

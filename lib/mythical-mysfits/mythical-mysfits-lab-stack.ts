@@ -114,7 +114,7 @@ export class MythicalMysfitsLabStack extends LabStack {
     out('ProcessorLogGroup', "The click processor's log group.", this.clickstream.processor.logGroup.logGroupName);
     out('ClusterName', 'The ECS cluster that runs the Mysfits service.', this.service.cluster.clusterName);
     out('ServiceName', 'The ECS service (one Fargate task).', this.service.service.serviceName);
-    out('ListClicksCommand', 'Lists the click objects Firehose delivered (about a minute after a click).', `aws s3 ls s3://${bucket}/${CLICKS_PREFIX} --recursive ${region}`);
+    out('ListClicksCommand', 'Lists the click objects Firehose delivered (within about two minutes of a click: Firehose buffers up to 60 s before the processor and again before S3).', `aws s3 ls s3://${bucket}/${CLICKS_PREFIX} --recursive ${region}`);
     out('ScanMysfitsCommand', 'Every mysfit with its likes, straight from DynamoDB.', `aws dynamodb scan --table-name ${table} --projection-expression 'MysfitId, #n, Likes, Adopted' --expression-attribute-names '{"#n":"Name"}' ${region}`);
     out('RedeployCommand', 'Redeploys the lab after you changed the service, the site or the data: the workshop\'s "push to deploy".', `${DEPLOY_SCRIPT}${this.settingsArgs()}`);
   }

@@ -153,6 +153,27 @@ test('like fails behind the authorizer: FAIL with the status, and the user is st
   expect(h.cognitoCalls.at(-1)).toBe('AdminDeleteUser');
 });
 
+test('a site whose config.json has no apiUrl: FAIL naming that file, with one slash before it', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const noConfig = (async (url: string, init?: RequestInit) =>
+    url === `${SITE}/config.json` ? new Response('{}', { status: 200 }) : base.fetch(url, init)) as typeof globalThis.fetch;
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, fetch: noConfig });
+  expect(results[0]).toMatchObject({ status: 'FAIL', detail: `${SITE}/config.json has no apiUrl: redeploy the stack so the site gets its configuration` });
+});
+
+test('taking the like back gets no answer: FAIL saying the like is still there; the user is still deleted', async () => {
+  const h = harness();
+  const base = h.ctx();
+  const noDelete = (async (url: string, init: RequestInit = {}) => {
+    if (init.method === 'DELETE') throw new TypeError('fetch failed');
+    return base.fetch(url, init);
+  }) as typeof globalThis.fetch;
+  const results = await MYTHICAL_MYSFITS_CHECKS.run({ ...base, fetch: noDelete });
+  expect(results[3]).toMatchObject({ status: 'FAIL', detail: `the like went through (4 likes) but DELETE ${API}mysfits/${COCO}/like got no answer (fetch failed): take it back by hand` });
+  expect(h.state().users).toBe(0);
+});
+
 test("a site that answers 403, or whose config.json is another deployment's, fails the site check", async () => {
   const denied = await MYTHICAL_MYSFITS_CHECKS.run(harness({ siteStatus: 403 }).ctx());
   expect(denied[0]).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('answered HTTP 403') });

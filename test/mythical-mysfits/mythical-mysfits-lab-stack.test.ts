@@ -75,9 +75,19 @@ describe('the path to the service: API -> VPC link -> internal NLB -> one Fargat
     const methods = idsOf('AWS::ApiGateway::Method').map((id) => props(id));
     const proxied = methods.filter((m) => m.Integration.Type === 'HTTP_PROXY');
     expect(proxied).toHaveLength(5);
+    const resourcePath = (m: any) => {
+      const parts: string[] = [];
+      for (let ref = m.ResourceId.Ref; ref; ref = props(ref).ParentId.Ref) parts.unshift(props(ref).PathPart);
+      return `/${parts.join('/')}`;
+    };
     for (const m of proxied) {
-      expect(m.Integration).toMatchObject({ ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId } });
-      expect(JSON.stringify(m.Integration.Uri)).toContain(`"${nlbId}","DNSName"`);
+      expect(m.Integration).toMatchObject({ ConnectionType: 'VPC_LINK', ConnectionId: { Ref: vpcLinkId }, IntegrationHttpMethod: m.HttpMethod });
+      // http://<NLB DNS name>:80<the route's own path>: a VPC link (V1) integration names the service's path in full,
+      // and {mysfitId} is filled from the method's path parameter.
+      expect(m.Integration.Uri).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [nlbId, 'DNSName'] }, `:80${resourcePath(m)}`]] });
+      if (resourcePath(m).includes('{mysfitId}')) {
+        expect(m.Integration.RequestParameters).toEqual({ 'integration.request.path.mysfitId': 'method.request.path.mysfitId' });
+      }
     }
     expect(methods.filter((m) => m.Integration.Type === 'AWS').map((m) => m.HttpMethod)).toEqual(['POST']);
     expect(methods.filter((m) => !['HTTP_PROXY', 'AWS'].includes(m.Integration.Type)).every((m) => m.HttpMethod === 'OPTIONS')).toBe(true);
@@ -140,6 +150,21 @@ describe('the API', () => {
     });
   });
 
+  test("every gateway response's body is JSON once API Gateway fills in its variables", () => {
+    // messageString is the message already quoted; requestId an id; validationErrorString free text (here without quotes).
+    const fill = (template: string) =>
+      template
+        .replace(/\$context\.error\.messageString/g, '"Too Many Requests"')
+        .replace(/\$context\.requestId/g, 'c0ffee00-1234-4abc-8def-0123456789ab')
+        .replace(/\$context\.error\.validationErrorString/g, '[object has missing required properties]');
+    const responses = Object.values(lab.template.findResources('AWS::ApiGateway::GatewayResponse'));
+    expect(responses.length).toBeGreaterThanOrEqual(5);
+    for (const r of responses) {
+      const body = JSON.parse(fill(r.Properties.ResponseTemplates['application/json']));
+      expect(body).toEqual({ error: expect.any(String), reference: 'c0ffee00-1234-4abc-8def-0123456789ab' });
+    }
+  });
+
   test('POST /clicks validates the body (a UUID mysfitId) and puts it, base64, into the delivery stream with a role that may do only that', () => {
     const click = methods.find((id) => route(id) === 'POST /clicks')!;
     const m = props(click);
@@ -152,7 +177,18 @@ describe('the API', () => {
     expect(model.Schema).toMatchObject({ required: ['mysfitId'], additionalProperties: false });
     const roleId = m.Integration.Credentials['Fn::GetAtt'][0];
     expect(statementsOfRole(roleId)).toEqual([{ Action: 'firehose:PutRecord', Effect: 'Allow', Resource: { 'Fn::GetAtt': [streamId, 'Arn'] } }]);
+    // The documented trust, with no aws:SourceAccount condition: API Gateway does not set that key for an
+    // integration's credentials role, so the condition would refuse every click (lib/mythical-mysfits/mysfits-api.ts).
+    expect(props(roleId).AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } }]);
     lab.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'BAD_REQUEST_BODY', StatusCode: '400' });
+  });
+
+  test('API Gateway writes no log group: no execution logging (its group would be outside the stack), no access logging, no account-wide CloudWatch role', () => {
+    const stage = props(idOf('AWS::ApiGateway::Stage'));
+    expect(stage.AccessLogSetting).toBeUndefined();
+    expect(stage.MethodSettings).toEqual([expect.not.objectContaining({ LoggingLevel: expect.anything() })]);
+    expect(stage.MethodSettings[0].DataTraceEnabled ?? false).toBe(false);
+    expect(idsOf('AWS::ApiGateway::Account')).toEqual([]);
   });
 
   test('the prod stage is throttled as set (bursts twice the rate)', () => {
@@ -183,6 +219,24 @@ describe('IAM: each role does its job and no more', () => {
     });
   });
 
+  test("the task's execution role pulls only from the CDK asset repository and writes only the service's own log group (never creates one)", () => {
+    const td = props(idOf('AWS::ECS::TaskDefinition'));
+    const roleId = td.ExecutionRoleArn['Fn::GetAtt'][0];
+    const statements = statementsOfRole(roleId);
+    expect(statements.map((s: any) => s.Action)).toEqual([
+      ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      'ecr:GetAuthorizationToken',
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).toContain('cdk-hnb659fds-container-assets-');
+    expect(statements[1].Resource).toBe('*'); // GetAuthorizationToken takes no resource
+    const logGroupId = idOf('AWS::Logs::LogGroup', 'MysfitsServiceLogGroup');
+    expect(statements[2].Resource).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    expect(td.ContainerDefinitions[0].LogConfiguration).toMatchObject({ LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: logGroupId } } });
+    expect(props(td.ContainerDefinitions[0].LogConfiguration.Options['awslogs-group'].Ref)).toMatchObject({ RetentionInDays: 7 });
+    expect(resources[logGroupId].DeletionPolicy).toBe('Delete');
+  });
+
   test('the seeder may only UpdateItem, the processor only BatchGetItem, on the table alone (besides their own logs)', () => {
     const dynamoStatements = (prefix: string) => statementsOfRole(roleOfFunction(prefix)).filter((s: any) => JSON.stringify(s.Action).includes('dynamodb'));
     expect(dynamoStatements('MysfitsTableSeed')).toEqual([{ Action: 'dynamodb:UpdateItem', Effect: 'Allow', Resource: tableArn }]);
@@ -202,7 +256,9 @@ describe('IAM: each role does its job and no more', () => {
       'logs:PutLogEvents',
     ]);
     expect(statements[0].Resource).toEqual([{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }]);
-    expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'ClickstreamProcessor'), 'Arn'] });
+    // The function, unqualified as the stream names it, and its $LATEST version (the documented policy names a version).
+    const processorArn = { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'ClickstreamProcessor'), 'Arn'] };
+    expect(statements[1].Resource).toEqual([processorArn, { 'Fn::Join': ['', [processorArn, ':$LATEST']] }]);
     expect(JSON.stringify(statements[2].Resource)).toContain(':log-stream:');
     expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
   });

@@ -62,7 +62,7 @@ async function checkSite(ctx: CheckContext, outputs: Readonly<Record<string, str
   const siteUrl = outputs.SiteUrl;
   try {
     const res = await http(ctx, siteUrl);
-    if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed? (${siteUrl})`);
+    if (res.status !== 200) return fail(NAMES.site, `${siteUrl} answered HTTP ${res.status}: is the distribution deployed?`);
     const configUrl = join(siteUrl, 'config.json');
     const config = await readJson(await http(ctx, configUrl));
     if (typeof config?.apiUrl !== 'string') return fail(NAMES.site, `${configUrl} has no apiUrl: redeploy the stack so the site gets its configuration`);
@@ -134,7 +134,12 @@ async function checkSignedInLike(ctx: CheckContext, outputs: Readonly<Record<str
     const liked = await http(ctx, likeUrl, { method: 'POST', headers });
     const likedBody = await readJson(liked);
     if (liked.status !== 200) return fail(NAMES.like, `POST ${likeUrl} with a valid token answered HTTP ${liked.status}: ${likedBody?.error ?? 'no message'}`);
-    const unliked = await http(ctx, likeUrl, { method: 'DELETE', headers });
+    let unliked: Response;
+    try {
+      unliked = await http(ctx, likeUrl, { method: 'DELETE', headers });
+    } catch (err) {
+      return fail(NAMES.like, `the like went through (${likedBody?.likes} likes) but DELETE ${likeUrl} got no answer (${errorMessage(err)}): take it back by hand`);
+    }
     if (unliked.status !== 200) return fail(NAMES.like, `the like went through (${likedBody?.likes} likes) but DELETE ${likeUrl} answered HTTP ${unliked.status}: take it back by hand`);
     if (likedBody?.likes !== likesBefore + 1) return fail(NAMES.like, `POST like answered 200 but the mysfit has ${likedBody?.likes} likes, expected ${likesBefore + 1}`);
     return pass(NAMES.like, `a temporary user liked the mysfit (${likesBefore} -> ${likesBefore + 1}) and took the like back`);
