@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { nagValue } from '../shared/cdk-helpers';
+import { sessionManagerStatement } from '../shared/session-manager';
 
 /** A place in S3 given as a bucket and a key prefix (no leading or trailing slash; empty for the whole bucket). */
 export interface S3Location {
@@ -117,17 +118,7 @@ export class EmrRoles extends Construct {
               actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
               resources: [keyArn],
             }),
-            new iam.PolicyStatement({
-              sid: 'SessionManager',
-              actions: [
-                'ssm:UpdateInstanceInformation',
-                'ssmmessages:CreateControlChannel',
-                'ssmmessages:CreateDataChannel',
-                'ssmmessages:OpenControlChannel',
-                'ssmmessages:OpenDataChannel',
-              ],
-              resources: ['*'],
-            }),
+            sessionManagerStatement(),
           ],
         }),
       },
