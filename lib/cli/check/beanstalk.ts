@@ -1,5 +1,5 @@
 /**
- * `labs check` for the Beanstalk lab: the environment is healthy, its page answers, a sign-up is stored
+ * `labs check` for the Beanstalk lab (`BeanstalkLabStack`): the environment is healthy, its page answers, a sign-up is stored
  * and a second one with the same address is refused. Works from the stack's outputs (EnvironmentName,
  * EnvironmentUrl, SignupTableName) and AWS APIs only.
  *

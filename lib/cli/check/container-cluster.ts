@@ -1,5 +1,5 @@
 /**
- * Checks for the container-cluster lab (lab 1), run on the control plane through SSM Run Command: every
+ * Checks for the container-cluster lab (lab 1, `ContainerClusterLabStack`), run on the control plane through SSM Run Command: every
  * node is Ready, cluster DNS runs (Kubernetes), and a test workload spreads over the workers and is removed.
  *
  * From the outputs: the control plane's instance id (`ControlPlaneSession`'s `--target`), the number of

@@ -1,5 +1,5 @@
 /**
- * Checks for the Hadoop lab (lab 5): the course's Hive step completed, wrote rows (requests per operating
+ * Checks for the Hadoop lab (lab 5, `HadoopLabStack`): the course's Hive step completed, wrote rows (requests per operating
  * system) under the `ResultsUri` output, and the cluster stops billing on its own. The step and the rows are
  * read as `labs results` reads them (`readHiveResults` in ../results.ts, which tells "completed but empty"
  * from "not yet"); the cluster from the stack's resources, EMR and S3. Writes nothing.

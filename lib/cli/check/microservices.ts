@@ -1,5 +1,5 @@
 /**
- * Checks for the microservices lab (lab 4): every route of the message board answers through the load
+ * Checks for the microservices lab (lab 4, `MicroservicesLabStack`): every route of the message board answers through the load
  * balancer with the tutorial's data, served by the deployable the phase routes it to (`X-Served-By`).
  * `--watch` requests every route at a steady rate for a while and counts the failures, to measure "no
  * failed requests" while the lab is redeployed to another phase. From the `MessageBoardUrl` and `Phase`

@@ -1,5 +1,5 @@
 /**
- * Checks for the serverless lab (lab 3, Wild Rydes): the site and its `config.json`, the FAQ micro-service,
+ * Checks for the serverless lab (lab 3, Wild Rydes, `ServerlessLabStack`): the site and its `config.json`, the FAQ micro-service,
  * and a ride requested end to end by a temporary rider, who is created, signed in and deleted again with
  * the ride's item. From the stack's `SiteUrl`, `ApiUrl`, `UserPoolId`, `UserPoolClientId` and
  * `RidesTableName` outputs.

@@ -1,5 +1,5 @@
 /**
- * Checks for the static-site lab (lab 2): the site answers with the page the bucket holds, the bucket keeps
+ * Checks for the static-site lab (lab 2, `StaticSiteLabStack`): the site answers with the page the bucket holds, the bucket keeps
  * versions (the versioning exercise), and the bucket is private behind CloudFront or public-read in website
  * mode. From the stack's `SiteUrl` and `BucketName` outputs; writes nothing.
  */
