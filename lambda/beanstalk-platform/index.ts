@@ -19,6 +19,7 @@
  * expiry function.
  */
 import { ElasticBeanstalkClient, ListAvailableSolutionStacksCommand } from '@aws-sdk/client-elastic-beanstalk';
+import { putResponse } from '../shared/cloudformation-response';
 
 export interface PlatformEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -104,12 +105,6 @@ export function makeHandler(deps: { listSolutionStacks: () => Promise<string[]>;
 export async function listSolutionStacks(client: ElasticBeanstalkClient = new ElasticBeanstalkClient({})): Promise<string[]> {
   const out = await client.send(new ListAvailableSolutionStacksCommand({}));
   return out.SolutionStacks ?? [];
-}
-
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 export const handler = makeHandler({ listSolutionStacks: () => listSolutionStacks(), put: putResponse });

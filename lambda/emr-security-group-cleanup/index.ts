@@ -21,6 +21,7 @@ import {
   RevokeSecurityGroupIngressCommand,
   SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
+import { putResponse } from '../shared/cloudformation-response';
 
 /** The fields of a CloudFormation custom resource event that this handler reads. */
 export interface CleanupEvent {
@@ -134,13 +135,6 @@ function sdkEc2(): Ec2Api {
       await client.send(new RevokeSecurityGroupEgressCommand({ GroupId: groupId, SecurityGroupRuleIds: ruleIds }));
     },
   };
-}
-
-/** PUTs the response to CloudFormation's pre-signed S3 URL. */
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 export const handler = makeHandler({ ec2: sdkEc2(), put: putResponse });

@@ -10,6 +10,8 @@
  * `ResponseURL`), so it needs no SDK and no framework function of its own.
  */
 
+import { putResponse } from '../shared/cloudformation-response';
+
 /** The fields of a CloudFormation custom resource event that this handler reads. */
 export interface ExpiryEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -84,13 +86,6 @@ export function makeHandler(deps: { now: () => Date; put: Put }) {
     console.log(JSON.stringify({ requestType: event.RequestType, response }));
     await deps.put(event.ResponseURL, JSON.stringify(response));
   };
-}
-
-/** PUTs the response to CloudFormation's pre-signed S3 URL. */
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 export const handler = makeHandler({ now: () => new Date(), put: putResponse });

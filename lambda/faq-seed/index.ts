@@ -10,6 +10,7 @@
  * `ResponseURL`), like `lambda/expiry`, so it needs no framework function of its own.
  */
 import { BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { putResponse } from '../shared/cloudformation-response';
 
 /** One seeded question; `Topic` and `Question` are the table's key. */
 export interface FaqItem {
@@ -111,13 +112,6 @@ export function makeHandler(deps: SeedDeps) {
     console.log(JSON.stringify({ requestType: event.RequestType, status: response.Status, reason: response.Reason }));
     await deps.put(event.ResponseURL, JSON.stringify(response));
   };
-}
-
-/** PUTs the response to CloudFormation's pre-signed S3 URL. */
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 let deployed: ReturnType<typeof makeHandler> | undefined;

@@ -15,6 +15,7 @@
  * It speaks the custom resource protocol directly (a PUT of the result to the pre-signed `ResponseURL`).
  */
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { putResponse } from '../shared/cloudformation-response';
 
 /** The fields of a CloudFormation custom resource event that this handler reads. */
 export interface HealthyTargetsEvent {
@@ -117,13 +118,6 @@ async function describe(targetGroupArn: string): Promise<TargetStates> {
       (t) => `${t.Target?.Id}:${t.Target?.Port} ${t.TargetHealth?.State}${t.TargetHealth?.Reason ? ` (${t.TargetHealth.Reason})` : ''}`,
     ),
   };
-}
-
-/** PUTs the response to CloudFormation's pre-signed S3 URL. */
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 export const handler = makeHandler({

@@ -15,6 +15,7 @@
  * like `lambda/faq-seed`.
  */
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { putResponse } from '../shared/cloudformation-response';
 
 /** One mysfit as the repository holds it. */
 export interface SeedMysfit {
@@ -109,12 +110,6 @@ export function makeHandler(deps: SeedDeps) {
     console.log(JSON.stringify({ requestType: event.RequestType, status: response.Status, reason: response.Reason }));
     await deps.put(event.ResponseURL, JSON.stringify(response));
   };
-}
-
-async function putResponse(url: string, body: string): Promise<void> {
-  // A Buffer body makes fetch send no Content-Type header, which the pre-signed URL does not expect.
-  const res = await fetch(url, { method: 'PUT', body: Buffer.from(body) });
-  if (!res.ok) throw new Error(`CloudFormation response upload failed: HTTP ${res.status}`);
 }
 
 let deployed: ReturnType<typeof makeHandler> | undefined;
