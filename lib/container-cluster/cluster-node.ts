@@ -1,8 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { instanceTypeSpec } from './instance-types';
+import { al2023Instance } from '../shared/al2023-instance';
 
 /** Properties of a `ClusterNode`. */
 export interface ClusterNodeProps {
@@ -47,55 +46,10 @@ export class ClusterNode extends Construct {
 
   constructor(scope: Construct, id: string, props: ClusterNodeProps) {
     super(scope, id);
-    const spec = instanceTypeSpec(props.instanceType);
-    if (!spec) throw new Error(`${this.node.path}: unknown instance type ${props.instanceType}`);
-
-    this.instance = new ec2.Instance(this, 'Instance', {
-      vpc: props.vpc,
-      vpcSubnets: { subnets: [props.subnet] },
-      sourceDestCheck: props.forwardsTraffic ? false : undefined,
-      securityGroup: props.securityGroup,
-      role: props.role,
-      instanceType: new ec2.InstanceType(props.instanceType),
-      // Not MachineImage.latestAmazonLinux2023(), which pins the kernel to the one CDK knew (6.1): the
-      // kernel-default parameter follows the kernel Amazon ships as the image's default.
-      machineImage: new ec2.AmazonLinux2023ImageSsmParameter({
-        cpuType: spec.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-        kernel: ec2.AmazonLinux2023Kernel.DEFAULT,
-        cachedInContext: false,
-      }),
-      userData: ec2.UserData.custom(props.script),
-      userDataCausesReplacement: true,
-      // IMDSv2 only, and a hop limit of 1: the answer to the token request (a PUT) travels one network hop
-      // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html),
-      // so a container behind a bridge or a pod on Flannel's network, one hop further, gets no token and
-      // so no metadata or credentials of the node's role (which can read the cluster's join secret).
-      // Containers with --network host and pods with hostNetwork: true share the node's network and do
-      // reach it: the lab guide says so ("Instance metadata").
-      httpTokens: ec2.HttpTokens.REQUIRED,
-      httpPutResponseHopLimit: 1,
-      blockDevices: [
-        {
-          deviceName: '/dev/xvda',
-          volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeGiB ?? 8, {
-            encrypted: true,
-            volumeType: ec2.EbsDeviceVolumeType.GP3,
-            deleteOnTermination: true,
-          }),
-        },
-      ],
-    });
-
-    Validations.of(this.instance).acknowledge(
-      {
-        id: 'AwsSolutions-EC28',
-        reason: 'Detailed monitoring bills per metric; a lab node that lives a few hours is watched with kubectl and docker instead.',
-      },
-      {
-        id: 'AwsSolutions-EC29',
-        reason:
-          'Termination protection would make cdk destroy and the lab expiry fail; the course-labs teardown rules forbid it.',
-      },
-    );
+    // IMDSv2 with a hop limit of 1 (in al2023Instance): a container behind a bridge or a pod on Flannel's
+    // network gets no token, so no credentials of the node's role (which can read the cluster's join
+    // secret); containers with --network host and pods with hostNetwork: true do reach it, as the lab guide
+    // says ("Instance metadata").
+    this.instance = al2023Instance(this, 'Instance', { ...props, rootVolumeGiB: props.rootVolumeGiB ?? 8 });
   }
 }

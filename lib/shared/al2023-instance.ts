@@ -34,8 +34,10 @@ export interface Al2023InstanceProps {
  *   image therefore replaces the instance.
  * - A change of the script replaces the instance (`userDataCausesReplacement`): an instance runs its user
  *   data only at first boot, so an instance kept with new user data would silently keep the old bootstrap.
- * - A hop limit of 1: containers behind a bridge network are one hop further and cannot reach the metadata
- *   service, so they cannot borrow the instance's role.
+ * - IMDSv2 only, with a hop limit of 1: the answer to the token request (a PUT) travels one network hop
+ *   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-options.html), so
+ *   containers behind a bridge network, one hop further, get no token and cannot borrow the instance's
+ *   role; containers that share the host's network do reach it.
  *
  * @throws if `instanceType` is not in the table
  */
@@ -74,7 +76,7 @@ export function al2023Instance(scope: Construct, id: string, props: Al2023Instan
   Validations.of(instance).acknowledge(
     {
       id: 'AwsSolutions-EC28',
-      reason: 'Detailed monitoring bills per metric; a lab instance that lives a few hours is watched from its own shell instead.',
+      reason: 'Detailed monitoring bills per metric; a lab instance that lives a few hours is watched from its own shell (or kubectl and docker) instead.',
     },
     {
       id: 'AwsSolutions-EC29',
