@@ -24,6 +24,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { cognitoAuthorizer } from '../helpers/cognito-authorizer';
 
 /** A handler as `makeHandler` builds it. */
 export type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -219,7 +220,7 @@ export async function startLocalWildRydes(props: LocalWildRydesProps): Promise<L
     if (!key) throw new Error(`local-wild-rydes: no handler given for ${fn} (${method.route})`);
     handlers.set(fn, props.handlers[key](api.environments[fn]));
   }
-  const verify = tokenVerifier(props);
+  const verify = cognitoAuthorizer(props);
 
   siteServer.on('request', (req, res) => {
     const urlPath = decodeURIComponent(new URL(req.url ?? '/', siteUrl).pathname);
@@ -295,32 +296,6 @@ export async function startLocalWildRydes(props: LocalWildRydesProps): Promise<L
   };
 }
 
-/** What a Cognito user-pool authorizer checks of an ID token; the claims, or undefined when refused. */
-function tokenVerifier(props: LocalWildRydesProps) {
-  let keys: Promise<Array<crypto.JsonWebKey & { kid: string }>> | undefined;
-  return async (token: string | undefined): Promise<Record<string, unknown> | undefined> => {
-    const parts = token?.split('.') ?? [];
-    if (parts.length !== 3) return undefined;
-    try {
-      const [header, payload] = parts.slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString('utf8')));
-      keys ??= fetch(props.jwksUrl).then(async (r) => ((await r.json()) as { keys: Array<crypto.JsonWebKey & { kid: string }> }).keys);
-      const jwk = (await keys).find((k) => k.kid === header.kid);
-      if (!jwk || header.alg !== 'RS256') return undefined;
-      const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
-      const signed = crypto.verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
-      const valid =
-        signed &&
-        payload.iss === props.issuer &&
-        payload.token_use === 'id' &&
-        payload.aud === props.userPoolClientId &&
-        typeof payload.exp === 'number' &&
-        payload.exp * 1000 > Date.now();
-      return valid ? payload : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-}
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve, reject) => {
